@@ -1,0 +1,24 @@
+"""kolben: Flask's API on a fast core that serves WSGI and ASGI alike."""
+
+from __future__ import annotations
+
+from .app import Kolben as Kolben
+from .config import Config as Config
+from .ctx import after_this_request as after_this_request
+from .ctx import copy_current_request_context as copy_current_request_context
+from .ctx import has_app_context as has_app_context
+from .ctx import has_request_context as has_request_context
+from .globals import current_app as current_app
+from .globals import g as g
+from .globals import request as request
+from .globals import session as session
+from .helpers import abort as abort
+from .helpers import make_response as make_response
+from .helpers import redirect as redirect
+from .helpers import stream_with_context as stream_with_context
+from .helpers import url_for as url_for
+from .json import jsonify as jsonify
+from .request import Request as Request
+from .response import Response as Response
+
+__version__ = "0.1.0"

@@ -1,0 +1,130 @@
+"""Running sync code from async code and async code from sync code.
+
+- Under ASGI, sync views and hooks run in a bounded thread pool with the
+  context copied, so they never block the event loop (:func:`run_sync`).
+- Under WSGI, async views and hooks run on one long-lived event loop owned by
+  the worker process, in a background thread (:func:`run_coroutine_sync`).
+  Starting a fresh loop per request is what makes async views slow in Flask.
+- Sync code running in the ASGI thread pool that meets an async hook sends it
+  back to the serving loop, so async resources stay on the loop they belong to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import functools
+import os
+import threading
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+#: The loop serving the current ASGI request; unset under WSGI.
+_serving_loop: contextvars.ContextVar[asyncio.AbstractEventLoop | None]
+_serving_loop = contextvars.ContextVar("kolben.serving_loop", default=None)
+
+
+class _WorkerLoop:
+    """An event loop running forever in a daemon thread of this process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pid = 0
+
+    def get(self) -> asyncio.AbstractEventLoop:
+        """Return the loop, starting it on first use and after a fork."""
+        loop = self._loop
+        if loop is not None and self._pid == os.getpid():
+            return loop
+        with self._lock:
+            if self._loop is None or self._pid != os.getpid():
+                self._loop = asyncio.new_event_loop()
+                self._pid = os.getpid()
+                thread = threading.Thread(
+                    target=self._loop.run_forever,
+                    name="kolben-worker-loop",
+                    daemon=True,
+                )
+                thread.start()
+            return self._loop
+
+
+_worker_loop = _WorkerLoop()
+
+
+def run_coroutine_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` to completion from sync code and return its result.
+
+    It runs on the loop serving the current ASGI request, or else on the
+    worker's long-lived loop. The caller's context (the current request) is
+    carried over.
+
+    :param coro: the coroutine to run.
+    :raises RuntimeError: called from the thread that runs that loop, where
+        waiting would deadlock.
+    """
+    loop = _serving_loop.get() or _worker_loop.get()
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is not None:
+        coro.close()
+        raise RuntimeError(
+            "An async function was called from sync code running on an event"
+            " loop. Await it instead, or call it from a sync view."
+        )
+    # run_coroutine_threadsafe schedules with a copy of this thread's context,
+    # so the task sees the current request.
+    return asyncio.run_coroutine_threadsafe(coro, loop).result()
+
+
+class SyncRunner:
+    """A bounded thread pool for sync code called from the event loop.
+
+    :param max_workers: the largest number of threads.
+    """
+
+    def __init__(self, max_workers: int) -> None:
+        self.max_workers = max_workers
+        self._executor: ThreadPoolExecutor | None = None
+
+    def _get_executor(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(
+                max_workers=self.max_workers, thread_name_prefix="kolben-sync"
+            )
+        return self._executor
+
+    async def run(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run ``func`` in the pool with the current context and await it."""
+        loop = asyncio.get_running_loop()
+        ctx = contextvars.copy_context()
+        call = functools.partial(ctx.run, func, *args, **kwargs)
+        return await loop.run_in_executor(self._get_executor(), call)
+
+    def shutdown(self) -> None:
+        """Stop the threads once their work is done."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
+
+def drive(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine that never suspends, synchronously, and return its result.
+
+    PERF: kolben's request pipeline is written once, as a coroutine. On the
+    sync paths (WSGI, and sync views in the ASGI thread pool) every step it
+    awaits is a plain call, so the coroutine finishes on its first ``send``
+    without an event loop.
+    """
+    try:
+        coro.send(None)
+    except StopIteration as stop:
+        return stop.value  # type: ignore[no-any-return]
+    coro.close()
+    raise RuntimeError("A sync request pipeline tried to suspend.")

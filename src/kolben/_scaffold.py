@@ -1,0 +1,304 @@
+"""The registration machinery that the app and blueprints share.
+
+Functions are stored by scope: ``None`` is the app (or the blueprint itself
+before it is registered); an app also keys them by blueprint name once a
+blueprint is registered, which is how blueprint-scoped hooks find their requests.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from .http.exceptions import HTTPException, default_exceptions
+
+F = TypeVar("F", bound=Callable[..., Any])
+Scope = str | None
+ErrorHandler = Callable[[Any], Any]
+
+
+def setupmethod(f: F) -> F:
+    """Refuse to run a registration method once the app has served a request."""
+
+    def wrapper(self: Scaffold, *args: Any, **kwargs: Any) -> Any:
+        self._check_setup_finished(f.__name__)
+        return f(self, *args, **kwargs)
+
+    return functools.update_wrapper(wrapper, f)  # type: ignore[return-value]
+
+
+def get_root_path(import_name: str) -> str:
+    """Return the folder of the module or package ``import_name``."""
+    mod = sys.modules.get(import_name)
+    filename = getattr(mod, "__file__", None) if mod is not None else None
+    if filename:
+        return os.path.dirname(os.path.abspath(str(filename)))
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(import_name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin or spec.origin in ("built-in", "frozen"):
+        return os.getcwd()
+    return os.path.dirname(os.path.abspath(spec.origin))
+
+
+class Scaffold:
+    """Routes, hooks and error handlers, registered by decorators.
+
+    :param import_name: the name of the module that creates the object,
+        usually ``__name__``; it locates resources.
+    :param root_path: the folder resources are found in; derived from
+        ``import_name`` if not given.
+    """
+
+    name: str
+
+    def __init__(self, import_name: str, root_path: str | None = None) -> None:
+        self.import_name = import_name
+        self.root_path = root_path or get_root_path(import_name)
+        self.view_functions: dict[str, Callable[..., Any]] = {}
+        self.before_request_funcs: dict[Scope, list[Callable[..., Any]]]
+        self.before_request_funcs = defaultdict(list)
+        self.after_request_funcs: dict[Scope, list[Callable[..., Any]]]
+        self.after_request_funcs = defaultdict(list)
+        self.teardown_request_funcs: dict[Scope, list[Callable[..., Any]]]
+        self.teardown_request_funcs = defaultdict(list)
+        self.url_value_preprocessors: dict[Scope, list[Callable[..., Any]]]
+        self.url_value_preprocessors = defaultdict(list)
+        self.url_default_functions: dict[Scope, list[Callable[..., Any]]]
+        self.url_default_functions = defaultdict(list)
+        self.template_context_processors: dict[Scope, list[Callable[..., Any]]]
+        self.template_context_processors = defaultdict(list)
+        self.error_handler_spec: dict[
+            Scope, dict[int | None, dict[type[BaseException], ErrorHandler]]
+        ] = defaultdict(lambda: defaultdict(dict))
+
+    def _check_setup_finished(self, f_name: str) -> None:
+        raise NotImplementedError
+
+    # -- routes ----------------------------------------------------------------
+
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: Callable[..., Any] | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: Any,
+    ) -> None:
+        """Register a URL rule; the ``route`` decorator calls this."""
+        raise NotImplementedError
+
+    def route(self, rule: str, **options: Any) -> Callable[[F], F]:
+        """Register the decorated function as the view for ``rule``.
+
+        Example::
+
+            @app.route("/users/<int:user_id>", methods=["GET", "POST"])
+            def user(user_id):
+                ...
+
+        :param rule: the URL rule, with ``<converter:name>`` variables.
+        :param options: ``methods``, ``endpoint``, ``defaults``, ``strict_slashes``,
+            ``host``, ``subdomain`` and the other ``add_url_rule`` options.
+        """
+
+        def decorator(f: F) -> F:
+            endpoint = options.pop("endpoint", None)
+            self.add_url_rule(rule, endpoint, f, **options)
+            return f
+
+        return decorator
+
+    def _method_route(self, method: str, rule: str, options: dict[str, Any]) -> Any:
+        if "methods" in options:
+            raise TypeError("Use the 'route' decorator to use the 'methods' argument.")
+        return self.route(rule, methods=[method], **options)
+
+    def get(self, rule: str, **options: Any) -> Callable[[F], F]:
+        """Register a GET view; shortcut for ``route(rule, methods=["GET"])``."""
+        return self._method_route("GET", rule, options)  # type: ignore[no-any-return]
+
+    def post(self, rule: str, **options: Any) -> Callable[[F], F]:
+        """Register a POST view; shortcut for ``route(rule, methods=["POST"])``."""
+        return self._method_route("POST", rule, options)  # type: ignore[no-any-return]
+
+    def put(self, rule: str, **options: Any) -> Callable[[F], F]:
+        """Register a PUT view; shortcut for ``route(rule, methods=["PUT"])``."""
+        return self._method_route("PUT", rule, options)  # type: ignore[no-any-return]
+
+    def delete(self, rule: str, **options: Any) -> Callable[[F], F]:
+        """Register a DELETE view; shortcut for ``route(rule, methods=["DELETE"])``."""
+        return self._method_route("DELETE", rule, options)  # type: ignore[no-any-return]
+
+    def patch(self, rule: str, **options: Any) -> Callable[[F], F]:
+        """Register a PATCH view; shortcut for ``route(rule, methods=["PATCH"])``."""
+        return self._method_route("PATCH", rule, options)  # type: ignore[no-any-return]
+
+    @setupmethod
+    def endpoint(self, endpoint: str) -> Callable[[F], F]:
+        """Register the decorated function as the view for ``endpoint``.
+
+        Example::
+
+            app.add_url_rule("/", endpoint="index")
+
+            @app.endpoint("index")
+            def index():
+                ...
+        """
+
+        def decorator(f: F) -> F:
+            self.view_functions[endpoint] = f
+            return f
+
+        return decorator
+
+    # -- hooks -----------------------------------------------------------------
+
+    @setupmethod
+    def before_request(self, f: F) -> F:
+        """Run ``f`` before each request; a non-None return becomes the response.
+
+        Example::
+
+            @app.before_request
+            def load_user():
+                g.user = find_user(session.get("user_id"))
+        """
+        self.before_request_funcs[None].append(f)
+        return f
+
+    @setupmethod
+    def after_request(self, f: F) -> F:
+        """Run ``f`` with each response; it returns the response to send.
+
+        Example::
+
+            @app.after_request
+            def add_header(response):
+                response.headers["X-Frame-Options"] = "DENY"
+                return response
+        """
+        self.after_request_funcs[None].append(f)
+        return f
+
+    @setupmethod
+    def teardown_request(self, f: F) -> F:
+        """Run ``f(exc)`` when each request ends, even after an error.
+
+        Example::
+
+            @app.teardown_request
+            def close_db(exc):
+                g.pop("db", None) and g.db.close()
+        """
+        self.teardown_request_funcs[None].append(f)
+        return f
+
+    @setupmethod
+    def url_value_preprocessor(self, f: F) -> F:
+        """Run ``f(endpoint, values)`` before the view to pop URL values.
+
+        Example::
+
+            @bp.url_value_preprocessor
+            def pull_lang(endpoint, values):
+                g.lang = values.pop("lang")
+        """
+        self.url_value_preprocessors[None].append(f)
+        return f
+
+    @setupmethod
+    def url_defaults(self, f: F) -> F:
+        """Run ``f(endpoint, values)`` in ``url_for`` to fill in values.
+
+        Example::
+
+            @bp.url_defaults
+            def add_lang(endpoint, values):
+                values.setdefault("lang", g.lang)
+        """
+        self.url_default_functions[None].append(f)
+        return f
+
+    @setupmethod
+    def context_processor(self, f: F) -> F:
+        """Register ``f``; the dict it returns is added to every template context.
+
+        Example::
+
+            @app.context_processor
+            def inject_user():
+                return {"user": g.user}
+        """
+        self.template_context_processors[None].append(f)
+        return f
+
+    # -- errors ----------------------------------------------------------------
+
+    @setupmethod
+    def errorhandler(
+        self, code_or_exception: type[BaseException] | int
+    ) -> Callable[[F], F]:
+        """Register the decorated function to handle an error.
+
+        The most specific handler wins: a code, then the exception's class and
+        its bases in order.
+
+        Example::
+
+            @app.errorhandler(404)
+            def not_found(e):
+                return render_template("404.html"), 404
+
+        :param code_or_exception: a status code or an exception class.
+        """
+
+        def decorator(f: F) -> F:
+            self.register_error_handler(code_or_exception, f)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def register_error_handler(
+        self, code_or_exception: type[BaseException] | int, f: ErrorHandler
+    ) -> None:
+        """Register ``f`` for an error; the non-decorator form of ``errorhandler``."""
+        exc_class, code = self._get_exc_class_and_code(code_or_exception)
+        self.error_handler_spec[None][code][exc_class] = f
+
+    @staticmethod
+    def _get_exc_class_and_code(
+        exc_class_or_code: type[BaseException] | int,
+    ) -> tuple[type[BaseException], int | None]:
+        if isinstance(exc_class_or_code, int):
+            try:
+                exc_class: type[BaseException] = default_exceptions[exc_class_or_code]
+            except KeyError:
+                raise ValueError(
+                    f"'{exc_class_or_code}' is not a recognized HTTP error code. Use"
+                    " a subclass of HTTPException with that code instead."
+                ) from None
+        else:
+            exc_class = exc_class_or_code
+        if isinstance(exc_class, Exception):
+            raise TypeError(
+                f"{exc_class!r} is an instance, not a class. Handlers can only be"
+                " registered for Exception classes or HTTP error codes."
+            )
+        if not issubclass(exc_class, Exception):
+            raise ValueError(
+                f"'{exc_class.__name__}' is not a subclass of Exception. Handlers"
+                " can only be registered for Exception classes or HTTP error codes."
+            )
+        if issubclass(exc_class, HTTPException):
+            return exc_class, exc_class.code
+        return exc_class, None

@@ -1,0 +1,575 @@
+"""The application object: configuration, registration and dispatch entry."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import os
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from . import _dispatch
+from ._concurrency import SyncRunner, drive, run_coroutine_sync
+from ._internal import lazy
+from ._scaffold import Scaffold, setupmethod
+from .config import DEFAULT_CONFIG, Config
+from .ctx import AppContext, _AppCtxGlobals
+from .globals import _cv_app
+from .http.exceptions import HTTPException, NotFound
+from .http.headers import Headers
+from .json.provider import DefaultJSONProvider, JSONProvider
+from .request import Request
+from .response import Response
+from .routing import BuildError, Map, RequestRedirect, Rule
+from .sessions import SecureCookieSessionInterface, SessionInterface
+
+if TYPE_CHECKING:
+    from .testing import KolbenClient
+
+# Tells uvicorn and other servers that calling the app with three arguments
+# returns a coroutine: the object is an ASGI 3 app as well as a WSGI app.
+_mark_coroutine = getattr(inspect, "markcoroutinefunction", None)
+
+
+class Kolben(Scaffold):
+    """A kolben application: a WSGI app and an ASGI app at once.
+
+    Example::
+
+        app = Kolben(__name__)
+
+        @app.route("/")
+        def index():
+            return "Hello"
+
+    :param import_name: the name of the application's module, ``__name__``.
+    :param static_url_path: the URL prefix of static files.
+    :param static_folder: the folder of static files, relative to ``root_path``.
+    :param host_matching: match rules on the full Host header (``host=``).
+    :param subdomain_matching: match rules on the subdomain of ``SERVER_NAME``.
+    :param template_folder: the folder of templates, relative to ``root_path``.
+    :param instance_path: the instance folder; ``instance/`` next to the app.
+    :param instance_relative_config: resolve config file names in the
+        instance folder instead of ``root_path``.
+    :param root_path: the app's folder, when ``import_name`` cannot tell.
+    """
+
+    request_class: type[Request] = Request
+    response_class: type[Response] = Response
+    json_provider_class: type[JSONProvider] = DefaultJSONProvider
+    app_ctx_globals_class = _AppCtxGlobals
+    config_class = Config
+    url_map_class = Map
+    url_rule_class = Rule
+    session_interface: SessionInterface = SecureCookieSessionInterface()
+    test_client_class: type[KolbenClient] | None = None
+    default_config = DEFAULT_CONFIG
+
+    def __init__(
+        self,
+        import_name: str,
+        static_url_path: str | None = None,
+        static_folder: str | os.PathLike[str] | None = "static",
+        static_host: str | None = None,
+        host_matching: bool = False,
+        subdomain_matching: bool = False,
+        template_folder: str | os.PathLike[str] | None = "templates",
+        instance_path: str | None = None,
+        instance_relative_config: bool = False,
+        root_path: str | None = None,
+    ) -> None:
+        super().__init__(import_name, root_path)
+        self.static_url_path = static_url_path
+        self.static_folder = static_folder
+        self.static_host = static_host
+        self.template_folder = template_folder
+        self.instance_path = instance_path or os.path.join(
+            os.path.dirname(self.root_path), "instance"
+        )
+        self.config = self.config_class(
+            self.instance_path if instance_relative_config else self.root_path,
+            self.default_config,
+        )
+        self.json: JSONProvider = self.json_provider_class(self)
+        self.url_map = self.url_map_class(host_matching=host_matching)
+        self.subdomain_matching = subdomain_matching
+        self.extensions: dict[str, Any] = {}
+        self.teardown_appcontext_funcs: list[Callable[..., Any]] = []
+        self.before_serving_funcs: list[Callable[..., Any]] = []
+        self.after_serving_funcs: list[Callable[..., Any]] = []
+        self._got_first_request = False
+        self._freeze_lock = threading.Lock()
+        self._plans: dict[str, _dispatch.Plan] = {}
+        self._default_plan = _dispatch.Plan(self, None)
+        self._sync_runner: SyncRunner | None = None
+        self._trusted_hosts: list[str] = []
+        self._matches_domains = False
+
+    # -- properties ------------------------------------------------------------
+
+    @lazy
+    def name(self) -> str:  # type: ignore[override]
+        """The app's name: its import name, or the script's name for __main__."""
+        if self.import_name == "__main__":
+            import sys
+
+            fn = getattr(sys.modules["__main__"], "__file__", None)
+            return os.path.splitext(os.path.basename(fn))[0] if fn else "__main__"
+        return self.import_name
+
+    @property
+    def debug(self) -> bool:
+        """Debug mode (``DEBUG``): the debug page, reloading, verbose JSON."""
+        return bool(self.config["DEBUG"])
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self.config["DEBUG"] = value
+
+    @property
+    def testing(self) -> bool:
+        """Testing mode (``TESTING``): exceptions propagate to the test."""
+        return bool(self.config["TESTING"])
+
+    @testing.setter
+    def testing(self, value: bool) -> None:
+        self.config["TESTING"] = value
+
+    @property
+    def secret_key(self) -> str | bytes | None:
+        """The key that signs sessions (``SECRET_KEY``)."""
+        return self.config["SECRET_KEY"]  # type: ignore[no-any-return]
+
+    @secret_key.setter
+    def secret_key(self, value: str | bytes | None) -> None:
+        self.config["SECRET_KEY"] = value
+
+    @lazy
+    def logger(self) -> logging.Logger:
+        """The app's logger, named after the app; see :mod:`kolben.logging`."""
+        from .logging import create_logger
+
+        return create_logger(self)
+
+    # -- registration ----------------------------------------------------------
+
+    def _check_setup_finished(self, f_name: str) -> None:
+        if self._got_first_request:
+            raise AssertionError(
+                f"The setup method '{f_name}' can no longer be called on the"
+                f" application. It has already handled its first request, and"
+                f" kolben compiles routes and hooks at that point. Make sure"
+                f" all views, hooks, blueprints and error handlers are"
+                f" registered before the application starts serving."
+            )
+
+    @setupmethod
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: Callable[..., Any] | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: Any,
+    ) -> None:
+        """Register a URL rule and optionally its view.
+
+        :param rule: the URL rule string.
+        :param endpoint: the endpoint name; the view's ``__name__`` by default.
+        :param view_func: the view function.
+        :param provide_automatic_options: answer OPTIONS automatically; on by
+            default unless the rule lists OPTIONS itself.
+        :param options: ``methods``, ``defaults``, ``strict_slashes``, ``host``,
+            ``subdomain``, ``merge_slashes``, ``redirect_to``, ``websocket``.
+        """
+        if endpoint is None:
+            if view_func is None:
+                raise TypeError("add_url_rule() needs an endpoint or a view_func.")
+            endpoint = view_func.__name__
+        methods = options.pop("methods", None)
+        if methods is None:
+            methods = getattr(view_func, "methods", None) or ("GET",)
+        if isinstance(methods, str):
+            raise TypeError(
+                "Allowed methods must be a list of strings, for example:"
+                ' @app.route(..., methods=["POST"])'
+            )
+        methods = {m.upper() for m in methods}
+        methods |= set(getattr(view_func, "required_methods", ()))
+        if provide_automatic_options is None:
+            provide_automatic_options = getattr(
+                view_func, "provide_automatic_options", None
+            )
+        if provide_automatic_options is None:
+            provide_automatic_options = (
+                "OPTIONS" not in methods and self.config["PROVIDE_AUTOMATIC_OPTIONS"]
+            )
+        if provide_automatic_options:
+            methods.add("OPTIONS")
+        rule_obj = self.url_rule_class(
+            rule, endpoint=endpoint, methods=methods, **options
+        )
+        rule_obj.provide_automatic_options = bool(provide_automatic_options)
+        self.url_map.add(rule_obj)
+        if view_func is not None:
+            old = self.view_functions.get(endpoint)
+            if old is not None and old is not view_func:
+                raise AssertionError(
+                    "View function mapping is overwriting an existing endpoint"
+                    f" function: {endpoint}. Give one of the views another name or"
+                    " pass endpoint=..."
+                )
+            self.view_functions[endpoint] = view_func
+
+    @setupmethod
+    def teardown_appcontext(self, f: Callable[..., Any]) -> Callable[..., Any]:
+        """Run ``f(exc)`` when each application context ends.
+
+        Example::
+
+            @app.teardown_appcontext
+            def close_db(exc):
+                db.session.remove()
+        """
+        self.teardown_appcontext_funcs.append(f)
+        return f
+
+    @setupmethod
+    def before_serving(self, f: Callable[..., Any]) -> Callable[..., Any]:
+        """Run ``f`` (sync or async) once when an ASGI server starts the app.
+
+        Example::
+
+            @app.before_serving
+            async def connect():
+                app.extensions["pool"] = await create_pool()
+        """
+        self.before_serving_funcs.append(f)
+        return f
+
+    @setupmethod
+    def after_serving(self, f: Callable[..., Any]) -> Callable[..., Any]:
+        """Run ``f`` (sync or async) once when an ASGI server shuts down.
+
+        Example::
+
+            @app.after_serving
+            async def disconnect():
+                await app.extensions["pool"].close()
+        """
+        self.after_serving_funcs.append(f)
+        return f
+
+    def trap_http_exception(self, e: Exception) -> bool:
+        """Return whether an HTTP error should propagate instead of answering."""
+        if self.config["TRAP_HTTP_EXCEPTIONS"]:
+            return True
+        trap_bad_request = self.config["TRAP_BAD_REQUEST_ERRORS"]
+        if trap_bad_request is None and self.debug:
+            from .http.exceptions import BadRequestKeyError
+
+            return isinstance(e, BadRequestKeyError)
+        if trap_bad_request:
+            from .http.exceptions import BadRequest
+
+            return isinstance(e, BadRequest)
+        return False
+
+    # -- serving ---------------------------------------------------------------
+
+    def _freeze(self) -> None:
+        """Gather each endpoint's plan; from now on registration raises."""
+        with self._freeze_lock:
+            if self._got_first_request:
+                return
+            self._plans = {
+                endpoint: _dispatch.Plan(self, endpoint)
+                for endpoint in self.view_functions
+            }
+            self._default_plan = _dispatch.Plan(self, None)
+            self._sync_runner = SyncRunner(int(self.config["SYNC_THREADS"]))
+            # PERF: settings that shape matching are read once, here, rather
+            # than on every request.
+            config = self.config
+            self._trusted_hosts = list(config["TRUSTED_HOSTS"] or ())
+            self._matches_domains = self.url_map.host_matching or bool(
+                self.subdomain_matching and config["SERVER_NAME"]
+            )
+            self._got_first_request = True
+
+    def _match(self, request: Request) -> _dispatch.Plan:
+        """Match the request's URL and return the plan for its endpoint.
+
+        Routing errors (404, 405, redirects, bad Host) are kept on the request
+        and raised after the before-request hooks, as Flask does.
+        """
+        if request.routing_exception is not None:
+            return self._default_plan
+        try:
+            if self._trusted_hosts:
+                request.check_trusted_host(self._trusted_hosts)
+            domain = self._domain(request) if self._matches_domains else ""
+            rule, args = self.url_map.match(request.path, request.method, domain=domain)
+        except HTTPException as e:
+            request.routing_exception = e
+            return self._default_plan
+        request.url_rule = rule
+        request.view_args = args
+        return self._plans.get(rule.endpoint or "") or self._default_plan
+
+    def _domain(self, request: Request) -> str:
+        """The host or subdomain rules are matched on; ``""`` if neither is used.
+
+        :raises NotFound: with subdomain matching, the host is not
+            ``SERVER_NAME`` or one of its subdomains.
+        """
+        if self.url_map.host_matching:
+            return request.host
+        server_name = self.config["SERVER_NAME"]
+        if self.subdomain_matching and server_name:
+            return _subdomain(request.host, server_name)
+        return ""
+
+    async def _call_offload(
+        self, f: Callable[..., Any], /, *args: Any, **kwargs: Any
+    ) -> Any:
+        """Await async functions; run sync ones in the thread pool."""
+        if inspect.iscoroutinefunction(f):
+            return await f(*args, **kwargs)
+        assert self._sync_runner is not None
+        return await self._sync_runner.run(f, *args, **kwargs)
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """Return ``func``, or a sync wrapper that runs it if it is async."""
+        if not inspect.iscoroutinefunction(func):
+            return func
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return run_coroutine_sync(func(*args, **kwargs))
+
+        return wrapper
+
+    def _teardown(self, ctx: AppContext, exc: BaseException | None) -> None:
+        drive(_dispatch.teardown(self, ctx, exc, _dispatch.call_inline))
+
+    def wsgi_app(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Any:
+        """The WSGI application; wrap this attribute to add WSGI middleware.
+
+        Example::
+
+            app.wsgi_app = ProxyFix(app.wsgi_app)
+        """
+        from .wsgi import handle
+
+        return handle(self, environ, start_response)
+
+    async def asgi_app(
+        self,
+        scope: dict[str, Any],
+        receive: Callable[[], Any],
+        send: Callable[[dict[str, Any]], Any],
+    ) -> None:
+        """The ASGI application; wrap this attribute to add ASGI middleware."""
+        from .asgi import handle
+
+        await handle(self, scope, receive, send)
+
+    def __call__(self, *args: Any) -> Any:
+        """Serve WSGI ``(environ, start_response)`` or ASGI ``(scope, receive, send)``.
+
+        The two protocols are told apart by the number of arguments.
+        """
+        if len(args) == 2:
+            return self.wsgi_app(*args)
+        return self.asgi_app(*args)
+
+    if _mark_coroutine is not None:  # pragma: no cover - Python 3.12+
+        __call__ = _mark_coroutine(__call__)
+    else:
+        __call__._is_coroutine = asyncio.coroutines._is_coroutine  # type: ignore[attr-defined]
+
+    # -- responses -------------------------------------------------------------
+
+    def make_response(self, rv: Any) -> Response:
+        """Turn a view's return value into a response, as Flask does.
+
+        Accepted: a Response, str, bytes, dict or list (JSON), an iterator or
+        async iterator (streamed), an HTTP exception, or a tuple
+        ``(body, status)``, ``(body, headers)`` or ``(body, status, headers)``.
+        """
+        status = headers = None
+        if type(rv) is tuple:
+            rv, status, headers = _unpack_tuple(rv)
+        cls = self.response_class
+        if not isinstance(rv, Response):
+            t = type(rv)
+            if t is str or t is bytes or t is bytearray:
+                # PERF: status and headers go straight into the constructor.
+                return cls(rv, status, headers)
+            if t is dict or t is list:
+                rv = self.json.response(rv)
+            elif rv is None:
+                raise TypeError(self._none_message())
+            elif isinstance(rv, HTTPException):
+                rv = self._http_exception_response(rv)
+            elif isinstance(rv, Iterator | AsyncIterator):
+                return cls(rv, status, headers)
+            else:
+                raise TypeError(
+                    "The view function did not return a valid response. The"
+                    " return type must be a string, dict, list, tuple with headers"
+                    " or status, Response instance, or iterator, but it was a"
+                    f" {type(rv).__name__}."
+                )
+        if status is not None:
+            rv.status = status
+        if headers:
+            rv.headers.update(headers)
+        return rv  # type: ignore[no-any-return]
+
+    def _none_message(self) -> str:
+        ctx = _cv_app.get(None)
+        endpoint = ctx.request.endpoint if ctx and ctx.request else None
+        return (
+            f"The view function for {endpoint!r} did not return a valid response."
+            " The function either returned None or ended without a return"
+            " statement."
+        )
+
+    def _http_exception_response(self, e: HTTPException) -> Response:
+        if e.response is not None:
+            return self.make_response(e.response)
+        if isinstance(e, RequestRedirect):
+            ctx = _cv_app.get(None)
+            location = e.new_url
+            if ctx is not None and ctx.request is not None:
+                req = ctx.request
+                location = req.root_path + location
+                if req._query:
+                    location += "?" + req._query
+            return self.response_class("", 308, {"Location": location})
+        return self.response_class(e.get_body(), e.code, e.get_headers())
+
+    def make_default_options_response(self) -> Response:
+        """Answer an automatic OPTIONS request with the Allow header."""
+        ctx = _cv_app.get(None)
+        assert ctx is not None and ctx.request is not None
+        request = ctx.request
+        methods = self.url_map.allowed_methods(
+            request.path, domain=self._domain(request)
+        )
+        return self.response_class("", headers={"Allow": ", ".join(sorted(methods))})
+
+    def log_exception(self, exc: BaseException) -> None:
+        """Log an unhandled exception with its request; override to customize."""
+        ctx = _cv_app.get(None)
+        where = (
+            f"{ctx.request.path} [{ctx.request.method}]" if ctx and ctx.request else ""
+        )
+        self.logger.error(f"Exception on {where}", exc_info=exc)
+
+    # -- URLs ------------------------------------------------------------------
+
+    def url_for(
+        self,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: Any,
+    ) -> str:
+        """Build the URL of ``endpoint``; see :func:`kolben.url_for`."""
+        from ._urls import build_url
+
+        return build_url(self, endpoint, _anchor, _method, _scheme, _external, values)
+
+    def inject_url_defaults(self, endpoint: str, values: dict[str, Any]) -> None:
+        """Let the ``url_defaults`` functions fill in ``values`` for ``endpoint``."""
+        names: tuple[str | None, ...] = (None,)
+        names += tuple(reversed(_dispatch.blueprint_chain(endpoint)))
+        for name in names:
+            for f in self.url_default_functions.get(name, ()):
+                f(endpoint, values)
+
+    def handle_url_build_error(
+        self, error: BuildError, endpoint: str, values: dict[str, Any]
+    ) -> str:
+        """Called when ``url_for`` cannot build; re-raises by default."""
+        raise error
+
+    # -- contexts and testing ----------------------------------------------------
+
+    def app_context(self) -> AppContext:
+        """Return an application context to use in a ``with`` block.
+
+        Example::
+
+            with app.app_context():
+                init_db()
+        """
+        return AppContext(self)
+
+    def request_context(self, environ: dict[str, Any]) -> AppContext:
+        """Return a request context for a WSGI environ, with the URL matched."""
+        request = self.request_class(environ, self)
+        ctx = AppContext(self, request)
+        if not self._got_first_request:
+            self._freeze()
+        plan = self._match(request)
+        ctx._teardown_request = plan.teardown
+        return ctx
+
+    def test_request_context(self, *args: Any, **kwargs: Any) -> AppContext:
+        """Return a request context built from test client arguments.
+
+        Example::
+
+            with app.test_request_context("/users/1?q=x", method="POST"):
+                assert request.args["q"] == "x"
+        """
+        from .testing import build_environ
+
+        return self.request_context(build_environ(self, *args, **kwargs))
+
+    def test_client(self, use_cookies: bool = True, **kwargs: Any) -> KolbenClient:
+        """Return a test client that drives the app through WSGI or ASGI.
+
+        :param use_cookies: keep cookies between requests.
+        :param kwargs: ``protocol="wsgi"`` (default) or ``protocol="asgi"``.
+        """
+        from .testing import KolbenClient
+
+        cls = self.test_client_class or KolbenClient
+        return cls(self, use_cookies=use_cookies, **kwargs)
+
+
+def _unpack_tuple(rv: tuple[Any, ...]) -> tuple[Any, Any, Any]:
+    """Split ``(body, status, headers)``, ``(body, status)`` or ``(body, headers)``."""
+    if len(rv) == 3:
+        return rv[0], rv[1], rv[2]
+    if len(rv) == 2:
+        if isinstance(rv[1], Headers | dict | tuple | list):
+            return rv[0], None, rv[1]
+        return rv[0], rv[1], None
+    raise TypeError(
+        "The view function did not return a valid response tuple. The tuple must"
+        " have the form (body, status, headers), (body, status), or"
+        " (body, headers)."
+    )
+
+
+def _subdomain(host: str, server_name: str) -> str:
+    host = host.lower()
+    server_name = server_name.lower()
+    if host == server_name:
+        return ""
+    suffix = "." + server_name
+    if host.endswith(suffix):
+        return host[: -len(suffix)]
+    raise NotFound(f"The host {host!r} is not served here ({server_name!r}).")

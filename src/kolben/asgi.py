@@ -1,0 +1,298 @@
+"""The ASGI adapter: HTTP and lifespan.
+
+The body is received before dispatch (bounded by ``MAX_CONTENT_LENGTH`` and
+spooled to a temporary file past ``BODY_SPOOL_THRESHOLD``), so views read
+``request.form`` and ``request.get_json()`` as plain attributes under both
+protocols. A request whose endpoint is all sync runs its whole pipeline in one
+thread-pool hop; one with an async view or hook runs on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import tempfile
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from . import _dispatch
+from ._concurrency import _serving_loop, drive
+from .ctx import AppContext
+from .http.exceptions import RequestEntityTooLarge
+from .response import _NO_BODY
+
+if TYPE_CHECKING:
+    from .app import Kolben
+    from .response import Response
+
+Receive = Callable[[], Any]
+Send = Callable[[dict[str, Any]], Any]
+
+
+class ClientDisconnect(Exception):
+    """The client went away before the request body was complete."""
+
+
+async def handle(
+    app: Kolben, scope: dict[str, Any], receive: Receive, send: Send
+) -> None:
+    """Serve one ASGI connection."""
+    kind = scope["type"]
+    if kind == "http":
+        await _http(app, scope, receive, send)
+    elif kind == "lifespan":
+        await _lifespan(app, receive, send)
+    elif kind == "websocket":
+        # No WebSocket routes yet: refuse the handshake (HTTP 403).
+        await send({"type": "websocket.close", "code": 1000})
+    else:
+        raise RuntimeError(f"kolben cannot serve the ASGI scope type {kind!r}.")
+
+
+async def _http(
+    app: Kolben, scope: dict[str, Any], receive: Receive, send: Send
+) -> None:
+    if not app._got_first_request:
+        app._freeze()
+    try:
+        body, body_error = await _receive_body(app, scope, receive)
+    except ClientDisconnect:
+        return
+    request = app.request_class.from_scope(scope, body, app)
+    if body_error is not None:
+        request.__dict__["stream"] = _FailingStream(body_error)
+    ctx = AppContext(app, request)
+    plan = app._match(request)
+    ctx._teardown_request = plan.teardown
+    preserve = scope.get("kolben.preserve_context")
+    if preserve is not None:
+        ctx.preserve = preserve
+    runner = app._sync_runner
+    assert runner is not None
+    token = _serving_loop.set(asyncio.get_running_loop())
+    try:
+        if plan.is_async:
+            response: Response = await _dispatch.handle_request(
+                app, ctx, plan, app._call_offload
+            )
+        else:
+            response = await runner.run(_run_sync_pipeline, app, ctx, plan)
+        await _send_response(app, response, request.method, receive, send)
+    finally:
+        _serving_loop.reset(token)
+
+
+def _run_sync_pipeline(app: Kolben, ctx: AppContext, plan: _dispatch.Plan) -> Response:
+    return drive(_dispatch.handle_request(app, ctx, plan, _dispatch.call_inline))
+
+
+def _find_body_headers(scope: dict[str, Any]) -> tuple[int | None, bool]:
+    length: int | None = None
+    chunked = False
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                length = int(value)
+            except ValueError:
+                length = -1
+        elif name == b"transfer-encoding":
+            chunked = True
+    return length, chunked
+
+
+async def _receive_body(
+    app: Kolben, scope: dict[str, Any], receive: Receive
+) -> tuple[BinaryIO | None, Exception | None]:
+    """Receive the whole body, or stop at the limit and report why."""
+    length, chunked = _find_body_headers(scope)
+    if not chunked and not length:
+        # PERF: no body was announced, so there is nothing to wait for.
+        return None, None
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    if limit is not None and length is not None and length > limit:
+        return None, RequestEntityTooLarge(
+            f"The request body is {length} bytes; the limit is {limit} bytes."
+        )
+    threshold = int(app.config["BODY_SPOOL_THRESHOLD"])
+    chunks: list[bytes] = []
+    spool: Any = None
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if limit is not None and size > limit:
+            return None, RequestEntityTooLarge(
+                f"The request body is over the limit of {limit} bytes."
+            )
+        if spool is None and size > threshold:
+            spool = tempfile.SpooledTemporaryFile(max_size=threshold)  # noqa: SIM115
+            spool.writelines(chunks)
+            chunks = []
+        if spool is not None:
+            spool.write(chunk)
+        elif chunk:
+            chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    if spool is not None:
+        spool.seek(0)
+        return spool, None
+    return io.BytesIO(b"".join(chunks)), None
+
+
+class _FailingStream(io.RawIOBase):
+    """A body that was refused: reading it raises the reason (413)."""
+
+    def __init__(self, error: Exception) -> None:
+        self._error = error
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        raise self._error
+
+
+def _asgi_headers(response: Response) -> list[tuple[bytes, bytes]]:
+    return [
+        (k.lower().encode("latin-1"), v.encode("latin-1"))
+        for k, v in response.headers.to_wsgi_list()
+    ]
+
+
+async def _send_response(
+    app: Kolben, response: Response, method: str, receive: Receive, send: Send
+) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": response.status_code,
+            "headers": _asgi_headers(response),
+        }
+    )
+    body = response.response
+    if method == "HEAD" or response.status_code in _NO_BODY:
+        await _aclose(body)
+        await send({"type": "http.response.body", "body": b""})
+        return
+    if type(body) is list:
+        await send({"type": "http.response.body", "body": b"".join(body)})
+        return
+    # A client that leaves mid-stream must stop the body: servers drop sends
+    # to a gone client silently, and an endless stream would run forever.
+    disconnected = asyncio.ensure_future(_wait_for_disconnect(receive))
+    try:
+        if isinstance(body, AsyncIterator):
+            finished = await _stream_async(body, send, disconnected)
+        else:
+            finished = await _stream_sync(app, body, send, disconnected)
+    finally:
+        disconnected.cancel()
+        await _aclose(body)
+    if finished:
+        await send({"type": "http.response.body", "body": b""})
+
+
+_DONE: Any = object()
+
+
+async def _wait_for_disconnect(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+async def _stream_async(
+    body: AsyncIterator[Any], send: Send, disconnected: asyncio.Future[None]
+) -> bool:
+    """Send an async body; return False if the client left first."""
+    while True:
+        step = asyncio.ensure_future(_anext(body))
+        await asyncio.wait((step, disconnected), return_when=asyncio.FIRST_COMPLETED)
+        if not step.done():
+            # The client left while the body was waiting for its next chunk.
+            step.cancel()
+            await asyncio.gather(step, return_exceptions=True)
+            return False
+        chunk = step.result()
+        if chunk is _DONE:
+            return True
+        await _send_chunk(send, chunk)
+
+
+async def _anext(body: AsyncIterator[Any]) -> Any:
+    try:
+        return await body.__anext__()
+    except StopAsyncIteration:
+        return _DONE
+
+
+async def _stream_sync(
+    app: Kolben, body: Any, send: Send, disconnected: asyncio.Future[None]
+) -> bool:
+    """Send a sync body, one step per thread-pool call; False if the client left."""
+    runner = app._sync_runner
+    assert runner is not None
+    iterator = iter(body)
+    while not disconnected.done():
+        # A sync generator is user code that may block: never on the loop.
+        chunk = await runner.run(next, iterator, _DONE)
+        if chunk is _DONE:
+            return True
+        await _send_chunk(send, chunk)
+    return False
+
+
+async def _send_chunk(send: Send, chunk: Any) -> None:
+    if isinstance(chunk, str):
+        chunk = chunk.encode()
+    if chunk:
+        await send(
+            {"type": "http.response.body", "body": bytes(chunk), "more_body": True}
+        )
+
+
+async def _aclose(body: Any) -> None:
+    aclose = getattr(body, "aclose", None)
+    if aclose is not None:
+        await aclose()
+        return
+    close = getattr(body, "close", None)
+    if close is not None:
+        close()
+
+
+async def _lifespan(app: Kolben, receive: Receive, send: Send) -> None:
+    """Run the before/after-serving functions when the server starts and stops."""
+    started = False
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            try:
+                # Serving starts here: routes and hooks are compiled now.
+                if not app._got_first_request:
+                    app._freeze()
+                for f in app.before_serving_funcs:
+                    await app._call_offload(f)
+            except Exception as e:
+                app.logger.exception("A before_serving function failed.")
+                await send({"type": "lifespan.startup.failed", "message": repr(e)})
+                return
+            started = True
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            try:
+                if started:
+                    for f in app.after_serving_funcs:
+                        await app._call_offload(f)
+            except Exception as e:
+                app.logger.exception("An after_serving function failed.")
+                await send({"type": "lifespan.shutdown.failed", "message": repr(e)})
+                return
+            finally:
+                if app._sync_runner is not None:
+                    app._sync_runner.shutdown()
+            await send({"type": "lifespan.shutdown.complete"})
+            return

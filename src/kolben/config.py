@@ -1,0 +1,126 @@
+"""The app's configuration: a dict with Flask's loading helpers."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+DEFAULT_CONFIG: dict[str, Any] = {
+    "DEBUG": False,
+    "TESTING": False,
+    "PROPAGATE_EXCEPTIONS": None,
+    "SECRET_KEY": None,
+    "SECRET_KEY_FALLBACKS": None,
+    "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
+    "USE_X_SENDFILE": False,
+    "TRUSTED_HOSTS": None,
+    "SERVER_NAME": None,
+    "APPLICATION_ROOT": "/",
+    "SESSION_COOKIE_NAME": "session",
+    "SESSION_COOKIE_DOMAIN": None,
+    "SESSION_COOKIE_PATH": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SECURE": False,
+    "SESSION_COOKIE_PARTITIONED": False,
+    "SESSION_COOKIE_SAMESITE": None,
+    "SESSION_REFRESH_EACH_REQUEST": True,
+    "MAX_CONTENT_LENGTH": None,
+    "MAX_FORM_MEMORY_SIZE": 500_000,
+    "MAX_FORM_PARTS": 1_000,
+    "MAX_JSON_DEPTH": 100,
+    "SEND_FILE_MAX_AGE_DEFAULT": None,
+    "TRAP_BAD_REQUEST_ERRORS": None,
+    "TRAP_HTTP_EXCEPTIONS": False,
+    "EXPLAIN_TEMPLATE_LOADING": False,
+    "PREFERRED_URL_SCHEME": "http",
+    "TEMPLATES_AUTO_RELOAD": None,
+    "MAX_COOKIE_SIZE": 4093,
+    "PROVIDE_AUTOMATIC_OPTIONS": True,
+    # kolben: threads that run sync views and hooks under ASGI.
+    "SYNC_THREADS": 40,
+    # kolben: bodies larger than this are spooled to a temporary file under ASGI.
+    "BODY_SPOOL_THRESHOLD": 1024 * 1024,
+}
+
+
+class Config(dict[str, Any]):
+    """A dict of settings that can load from objects, files and mappings.
+
+    Only upper-case keys are loaded from objects and files, so a config module
+    can hold helpers and imports next to its settings.
+
+    :param root_path: the folder relative file names are resolved against.
+    :param defaults: initial values.
+    """
+
+    def __init__(self, root_path: str = ".", defaults: Mapping[str, Any] | None = None):
+        super().__init__(defaults or {})
+        self.root_path = root_path
+
+    def from_object(self, obj: object | str) -> None:
+        """Load the upper-case attributes of an object or an import string.
+
+        :param obj: a module, class or instance, or ``"pkg.module:Object"`` /
+            ``"pkg.module.Object"`` to import.
+        """
+        if isinstance(obj, str):
+            obj = import_string(obj)
+        for key in dir(obj):
+            if key.isupper():
+                self[key] = getattr(obj, key)
+
+    def from_mapping(
+        self, mapping: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> bool:
+        """Load the upper-case keys of a mapping and keyword arguments."""
+        mappings: dict[str, Any] = {}
+        if mapping is not None:
+            mappings.update(mapping)
+        mappings.update(kwargs)
+        for key, value in mappings.items():
+            if key.isupper():
+                self[key] = value
+        return True
+
+    def get_namespace(
+        self, namespace: str, lowercase: bool = True, trim_namespace: bool = True
+    ) -> dict[str, Any]:
+        """Return the keys that start with ``namespace`` as a dict.
+
+        :param namespace: the prefix, e.g. ``"IMAGE_STORE_"``.
+        :param lowercase: lower-case the returned keys.
+        :param trim_namespace: drop the prefix from the returned keys.
+        """
+        rv: dict[str, Any] = {}
+        for key, value in self.items():
+            if not key.startswith(namespace):
+                continue
+            name = key[len(namespace) :] if trim_namespace else key
+            rv[name.lower() if lowercase else name] = value
+        return rv
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {dict.__repr__(self)}>"
+
+
+def import_string(name: str) -> Any:
+    """Import an object from ``"module:attr"`` or ``"module.attr"``.
+
+    :param name: the dotted path.
+    :raises ImportError: the module or attribute does not exist.
+    """
+    module_name, sep, attr = name.partition(":")
+    if not sep:
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            module_name, _, attr = name.rpartition(".")
+            if not module_name:
+                raise
+    module = importlib.import_module(module_name)
+    try:
+        return getattr(module, attr)
+    except AttributeError as e:
+        raise ImportError(f"Module {module_name!r} has no attribute {attr!r}.") from e

@@ -1,0 +1,275 @@
+"""Application and request contexts.
+
+kolben keeps a single context object: an :class:`AppContext` that carries the
+request while one is being handled. ``RequestContext`` is the same class under
+Flask's name. The current context lives in one ``ContextVar`` (``globals.py``).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+from collections.abc import Callable, Iterator
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from . import signals
+from .globals import _cv_app, _req_ctx
+
+if TYPE_CHECKING:
+    from .app import Kolben
+    from .request import Request
+    from .response import Response
+    from .sessions import SessionMixin
+
+F = TypeVar("F", bound=Callable[..., Any])
+_sentinel: Any = object()
+
+
+class _AppCtxGlobals:
+    """The ``g`` namespace: per-context storage for anything a request needs.
+
+    Use it like an object (``g.user = ...``) or like a small dict
+    (``g.get("user")``, ``"user" in g``, ``g.pop("user")``).
+    """
+
+    if TYPE_CHECKING:
+        # Any attribute may be set on ``g``; tell the type checker so.
+        def __getattr__(self, name: str) -> Any: ...
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """Return the attribute ``name`` or ``default`` if it is not set."""
+        return self.__dict__.get(name, default)
+
+    def pop(self, name: str, default: Any = _sentinel) -> Any:
+        """Remove and return ``name``; raise KeyError unless a default is given."""
+        if default is _sentinel:
+            return self.__dict__.pop(name)
+        return self.__dict__.pop(name, default)
+
+    def setdefault(self, name: str, default: Any = None) -> Any:
+        """Return ``name``, setting it to ``default`` first if it is missing."""
+        return self.__dict__.setdefault(name, default)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.__dict__
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.__dict__)
+
+    def __repr__(self) -> str:
+        return f"<kolben.g of {_current_app_name()!r}>"
+
+
+def _current_app_name() -> str:
+    ctx = _cv_app.get(None)
+    return ctx.app.name if ctx is not None else "unbound"
+
+
+class AppContext:
+    """The state of one application context, and of one request if it has one.
+
+    Pushed for every request by the protocol adapters, and by hand with
+    ``app.app_context()`` or ``app.test_request_context()``.
+
+    :param app: the application.
+    :param request: the request being handled, or ``None`` for an
+        application context without a request.
+    """
+
+    # PERF: one of these is made per request.
+    __slots__ = (
+        "app",
+        "request",
+        "_g",
+        "_session",
+        "_after_request_functions",
+        "_tokens",
+        "_owns_app_ctx",
+        "_is_copy",
+        "_defer_teardown",
+        "preserve",
+        "_teardown_request",
+    )
+
+    def __init__(self, app: Kolben, request: Request | None = None) -> None:
+        self.app = app
+        self.request = request
+        # PERF: ``g`` is made on first use; most requests never touch it.
+        self._g: _AppCtxGlobals | None = None
+        self._session: SessionMixin | None = None
+        # PERF: lists are only allocated when something is registered on them.
+        self._after_request_functions: list[Callable[[Response], Response]] | None
+        self._after_request_functions = None
+        self._tokens: list[contextvars.Token[AppContext]] = []
+        self._owns_app_ctx = True
+        self._is_copy = False
+        # Set while a streamed response still needs the context.
+        self._defer_teardown = False
+        # The test client's hook to keep the context after the request.
+        self.preserve: Callable[[AppContext], None] | None = None
+        # The request teardown functions, chosen by dispatch for the matched
+        # blueprint; ``None`` means the app's own.
+        self._teardown_request: tuple[Callable[..., Any], ...] | None = None
+
+    @property
+    def g(self) -> _AppCtxGlobals:
+        """The ``g`` namespace of this context."""
+        if self._g is None:
+            self._g = self.app.app_ctx_globals_class()
+        return self._g
+
+    @g.setter
+    def g(self, value: _AppCtxGlobals) -> None:
+        self._g = value
+
+    @property
+    def session(self) -> SessionMixin:
+        """The session, opened through ``app.session_interface`` on first use."""
+        if self._session is None:
+            assert self.request is not None
+            interface = self.app.session_interface
+            sess = interface.open_session(self.app, self.request)
+            if sess is None:
+                sess = interface.make_null_session(self.app)
+            self._session = sess
+        return self._session
+
+    @session.setter
+    def session(self, value: SessionMixin) -> None:
+        self._session = value
+
+    def push(self) -> None:
+        """Make this the current context."""
+        outer = _cv_app.get(None)
+        if (
+            self.request is not None
+            and outer is not None
+            and outer.app is self.app
+            and outer.request is None
+        ):
+            # A request pushed inside an app context of the same app shares
+            # its ``g`` and leaves app teardown to the outer context, as in Flask.
+            self.g = outer.g
+            self._owns_app_ctx = False
+        self._tokens.append(_cv_app.set(self))
+        if self.request is None and signals.appcontext_pushed.receivers:
+            signals.appcontext_pushed.send(
+                self.app, _async_wrapper=self.app.ensure_sync
+            )
+
+    def pop(self, exc: BaseException | None = _sentinel) -> None:
+        """Run the teardown functions and restore the previous context.
+
+        :param exc: the exception that ended the request, if any; by default the
+            one currently being handled.
+        """
+        if exc is _sentinel:
+            import sys
+
+            exc = sys.exc_info()[1]
+        try:
+            if len(self._tokens) == 1:
+                self.app._teardown(self, exc)
+        finally:
+            token = self._tokens.pop()
+            _cv_app.reset(token)
+        if self.request is None and signals.appcontext_popped.receivers:
+            signals.appcontext_popped.send(
+                self.app, _async_wrapper=self.app.ensure_sync
+            )
+
+    def copy(self) -> AppContext:
+        """Return a context for the same app, request, ``g`` and session."""
+        ctx = type(self)(self.app, self.request)
+        ctx.g = self.g
+        ctx._session = self._session
+        ctx._is_copy = True
+        return ctx
+
+    def __enter__(self) -> AppContext:
+        self.push()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.pop(exc)
+
+    def __repr__(self) -> str:
+        if self.request is None:
+            return f"<AppContext of {self.app.name!r}>"
+        r = self.request
+        return f"<RequestContext {r.method} {r.path!r} of {self.app.name!r}>"
+
+
+RequestContext = AppContext
+
+
+def has_request_context() -> bool:
+    """Return whether a request context is active (in a view, a hook, a test)."""
+    ctx = _cv_app.get(None)
+    return ctx is not None and ctx.request is not None
+
+
+def has_app_context() -> bool:
+    """Return whether an application context is active."""
+    return _cv_app.get(None) is not None
+
+
+def after_this_request(f: F) -> F:
+    """Run ``f`` on the response of the current request only.
+
+    Example::
+
+        @app.route("/")
+        def index():
+            @after_this_request
+            def add_header(response):
+                response.headers["X-Foo"] = "Parachute"
+                return response
+            return "Hello"
+    """
+    ctx = _req_ctx()
+    if ctx._after_request_functions is None:
+        ctx._after_request_functions = []
+    ctx._after_request_functions.append(f)
+    return f
+
+
+def copy_current_request_context(f: F) -> F:
+    """Wrap ``f`` so it runs in a copy of the current request context.
+
+    Use it to hand work to a thread or task that needs ``request`` or
+    ``session``::
+
+        @copy_current_request_context
+        def work():
+            print(request.path)
+        threading.Thread(target=work).start()
+    """
+    ctx = _req_ctx().copy()
+
+    if _is_coroutine_function(f):
+
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            with ctx:
+                return await f(*args, **kwargs)
+
+        return functools.update_wrapper(async_wrapper, f)  # type: ignore[return-value]
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with ctx:
+            return f(*args, **kwargs)
+
+    return functools.update_wrapper(wrapper, f)  # type: ignore[return-value]
+
+
+def _is_coroutine_function(f: Any) -> bool:
+    import inspect
+
+    return inspect.iscoroutinefunction(f)

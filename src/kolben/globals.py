@@ -1,0 +1,135 @@
+"""The context-bound globals: ``request``, ``session``, ``g``, ``current_app``.
+
+One ``ContextVar`` holds the current context. contextvars follow both threads
+(each thread starts empty) and asyncio tasks (each task copies its creator's
+context), which is why one mechanism serves WSGI and ASGI alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from .app import Kolben
+    from .ctx import AppContext, _AppCtxGlobals
+    from .request import Request
+    from .sessions import SessionMixin
+
+_cv_app: ContextVar[AppContext] = ContextVar("kolben.ctx")
+
+_no_app_msg = """\
+Working outside of application context.
+
+This typically means that you attempted to use functionality that needed
+the current application. To solve this, set up an application context
+with `with app.app_context():`. See the documentation for more information."""
+
+_no_req_msg = """\
+Working outside of request context.
+
+This typically means that you attempted to use functionality that needed
+an active HTTP request. Use `with app.test_request_context():` in tests and
+scripts, or run the code inside a view. See the documentation for more
+information."""
+
+
+def _app_ctx() -> AppContext:
+    ctx = _cv_app.get(None)
+    if ctx is None:
+        raise RuntimeError(_no_app_msg)
+    return ctx
+
+
+def _req_ctx() -> AppContext:
+    ctx = _cv_app.get(None)
+    if ctx is None or ctx.request is None:
+        raise RuntimeError(_no_req_msg)
+    return ctx
+
+
+class _Proxy:
+    """Forward attribute and item access to an object found by ``get``.
+
+    PERF: a hand-written proxy with ``__slots__`` and no per-access allocation;
+    the generic proxies in other libraries cost several times as much.
+    """
+
+    __slots__ = ("_get",)
+
+    def __init__(self, get: Callable[[], Any]) -> None:
+        object.__setattr__(self, "_get", get)
+
+    def _get_current_object(self) -> Any:
+        """Return the object this proxy stands for in the current context."""
+        return self._get()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._get(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._get(), name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._get(), name)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._get()[key]
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._get()[key] = value
+
+    def __delitem__(self, key: Any) -> None:
+        del self._get()[key]
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._get()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __bool__(self) -> bool:
+        try:
+            return bool(self._get())
+        except RuntimeError:
+            return False
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self._get() == other)
+
+    def __ne__(self, other: object) -> bool:
+        return bool(self._get() != other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        try:
+            return repr(self._get())
+        except RuntimeError:
+            return f"<{type(self).__name__} unbound>"
+
+
+def _get_app() -> Kolben:
+    return _app_ctx().app
+
+
+def _get_g() -> _AppCtxGlobals:
+    return _app_ctx().g
+
+
+def _get_request() -> Request:
+    return _req_ctx().request  # type: ignore[return-value]
+
+
+def _get_session() -> SessionMixin:
+    return _req_ctx().session
+
+
+current_app: Kolben = cast("Kolben", _Proxy(_get_app))
+g: _AppCtxGlobals = cast("_AppCtxGlobals", _Proxy(_get_g))
+request: Request = cast("Request", _Proxy(_get_request))
+session: SessionMixin = cast("SessionMixin", _Proxy(_get_session))

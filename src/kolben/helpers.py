@@ -1,0 +1,202 @@
+"""Helpers views use: ``url_for``, ``redirect``, ``abort``, ``make_response``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from .globals import _cv_app, _req_ctx, current_app
+from .http.exceptions import Aborter, default_exceptions
+from .http.urls import iri_to_uri
+
+if TYPE_CHECKING:
+    from .response import Response
+
+_aborter = Aborter(default_exceptions)
+
+
+def url_for(
+    endpoint: str,
+    *,
+    _anchor: str | None = None,
+    _method: str | None = None,
+    _scheme: str | None = None,
+    _external: bool | None = None,
+    **values: Any,
+) -> str:
+    """Build the URL of ``endpoint``.
+
+    Values that are not rule variables become query arguments. Inside a
+    blueprint, ``".index"`` names an endpoint of the same blueprint.
+
+    Example::
+
+        url_for("user", user_id=1, tab="posts")  # "/users/1?tab=posts"
+
+    :param endpoint: the endpoint name.
+    :param _anchor: a ``#fragment`` to append.
+    :param _method: build the rule that allows this method.
+    :param _scheme: the scheme of an external URL.
+    :param _external: build an absolute URL with scheme and host.
+    :param values: rule variables and query arguments.
+    :raises BuildError: the endpoint does not exist or values are missing.
+    """
+    return current_app.url_for(
+        endpoint,
+        _anchor=_anchor,
+        _method=_method,
+        _scheme=_scheme,
+        _external=_external,
+        **values,
+    )
+
+
+def redirect(
+    location: str, code: int = 302, Response: type[Response] | None = None
+) -> Response:  # noqa: N803
+    """Return a response that redirects the client to ``location``.
+
+    Example::
+
+        return redirect(url_for("index"))
+
+    :param location: an absolute or relative URL; non-ASCII is encoded.
+    :param code: the status code: 301, 302, 303, 307 or 308.
+    :param Response: the response class; the app's by default.
+    """
+    from markupsafe import escape
+
+    if Response is None:
+        ctx = _cv_app.get(None)
+        if ctx is not None:
+            Response = ctx.app.response_class
+        else:
+            from .response import Response
+    assert Response is not None
+    location = iri_to_uri(location)
+    html_loc = escape(location)
+    body = (
+        "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n"
+        "<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the"
+        f' target URL: <a href="{html_loc}">{html_loc}</a>. If not, click the link.\n'
+    )
+    return Response(body, code, {"Location": location})
+
+
+def abort(code: int | Response, *args: Any, **kwargs: Any) -> NoReturn:
+    """Stop the request with an HTTP error, or with a response.
+
+    Example::
+
+        abort(404)
+        abort(403, description="Admins only.")
+        abort(make_response(jsonify(error="gone"), 410))
+
+    :param code: a status code, or a response to send as it is.
+    """
+    ctx = _cv_app.get(None)
+    aborter = getattr(ctx.app, "aborter", None) if ctx is not None else None
+    (aborter or _aborter)(code, *args, **kwargs)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def make_response(*args: Any) -> Response:
+    """Turn view return values into a response, to change it before returning.
+
+    Example::
+
+        response = make_response(render_template("index.html"), 200)
+        response.headers["X-Parachutes"] = "parachutes are cool"
+        return response
+    """
+    if not args:
+        return current_app.response_class()
+    if len(args) == 1:
+        args = args[0]
+    return current_app.make_response(args)
+
+
+def stream_with_context(
+    generator_or_function: Iterator[Any] | Callable[..., Iterator[Any]],
+) -> Any:
+    """Keep the request context while a streamed response is generated.
+
+    Without it, ``request`` is gone once the view has returned and the body
+    starts streaming.
+
+    Example::
+
+        @app.route("/stream")
+        def stream():
+            def generate():
+                yield "Hello "
+                yield request.args["name"]
+            return stream_with_context(generate())
+    """
+    if callable(generator_or_function) and not hasattr(
+        generator_or_function, "__next__"
+    ):
+        func = generator_or_function
+
+        def decorator(*args: Any, **kwargs: Any) -> Any:
+            return stream_with_context(func(*args, **kwargs))
+
+        return decorator
+    ctx = _req_ctx()
+    ctx._defer_teardown = True
+    return _ContextStream(ctx, iter(generator_or_function))  # type: ignore[arg-type]
+
+
+class _ContextStream:
+    """Iterate a generator with a request context current at each step.
+
+    Each step sets the context variable and resets it before yielding, so
+    the steps may run in different threads (the ASGI thread pool) or after
+    the request's own context was restored. Teardown runs when it ends.
+    """
+
+    def __init__(self, ctx: Any, iterator: Iterator[Any]) -> None:
+        self._ctx = ctx
+        self._iterator = iterator
+        self._closed = False
+
+    def __iter__(self) -> _ContextStream:
+        return self
+
+    def __next__(self) -> Any:
+        token = _cv_app.set(self._ctx)
+        try:
+            return next(self._iterator)
+        except BaseException as e:
+            self._finish(e if not isinstance(e, StopIteration) else None)
+            raise
+        finally:
+            _cv_app.reset(token)
+
+    def close(self) -> None:
+        """Close the generator and run the deferred teardown."""
+        token = _cv_app.set(self._ctx)
+        try:
+            close = getattr(self._iterator, "close", None)
+            if close is not None:
+                close()
+        finally:
+            _cv_app.reset(token)
+            self._finish(None)
+
+    def _finish(self, exc: BaseException | None) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        token = _cv_app.set(self._ctx)
+        try:
+            self._ctx.app._teardown(self._ctx, exc)
+        finally:
+            _cv_app.reset(token)
+
+
+def get_root_path(import_name: str) -> str:
+    """Return the folder of the module or package ``import_name``."""
+    from ._scaffold import get_root_path as _get_root_path
+
+    return _get_root_path(import_name)

@@ -1,0 +1,40 @@
+"""JSON helpers that use the current app's provider when there is one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..globals import _cv_app
+from . import provider as _provider
+
+if TYPE_CHECKING:
+    from ..response import Response
+
+
+def dumps(obj: Any, **kwargs: Any) -> str:
+    """Serialize ``obj`` with the current app's JSON provider, if any."""
+    ctx = _cv_app.get(None)
+    if ctx is not None:
+        return ctx.app.json.dumps(obj, **kwargs)
+    return _provider.dumps(obj, **kwargs)
+
+
+def loads(s: str | bytes, **kwargs: Any) -> Any:
+    """Parse JSON with the current app's JSON provider, if any."""
+    ctx = _cv_app.get(None)
+    if ctx is not None:
+        return ctx.app.json.loads(s, **kwargs)
+    return _provider.loads(s, **kwargs)
+
+
+def jsonify(*args: Any, **kwargs: Any) -> Response:
+    """Return a JSON response of the arguments.
+
+    One positional argument is serialized as is, several as a list, keyword
+    arguments as an object::
+
+        return jsonify(id=1, name="ada")
+    """
+    from ..globals import current_app
+
+    return current_app.json.response(*args, **kwargs)

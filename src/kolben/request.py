@@ -1,0 +1,603 @@
+"""The incoming request: one class, fed by the WSGI or the ASGI adapter.
+
+Nothing is parsed until it is asked for. The adapters set the handful of fields
+every request needs (method, path, query string); headers, cookies, arguments,
+form, files and JSON are parsed on first access and cached on the instance.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from ._internal import lazy
+from .http.accept import (
+    CharsetAccept,
+    LanguageAccept,
+    MIMEAccept,
+    parse_accept_header,
+)
+from .http.auth import Authorization
+from .http.cache_control import RequestCacheControl, parse_cache_control_header
+from .http.cookies import parse_cookie
+from .http.exceptions import BadRequest, RequestEntityTooLarge, SecurityError
+from .http.files import FileStorage
+from .http.forms import parse_form_data
+from .http.headers import Headers, parse_options_header
+from .http.multidict import CombinedMultiDict, ImmutableMultiDict, MultiDict
+from .http.range import Range, parse_range_header
+from .http.urls import parse_qs, unquote_path, wsgi_decoding_dance
+from .http.useragent import UserAgent
+
+if TYPE_CHECKING:
+    from .routing import Rule
+
+_CHUNK = 64 * 1024
+# SECURITY: a Host header is a name or address with an optional port; anything
+# else (spaces, slashes, control characters) is refused rather than echoed into
+# URLs the app builds.
+_host_re = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]+)(?::\d*)?$")
+
+
+class Request:
+    """An HTTP request, as Flask's ``request`` object presents it.
+
+    :param environ: the WSGI environment. Under ASGI use :meth:`from_scope`.
+    :param app: the application, whose config supplies the body limits and whose
+        JSON provider decodes JSON bodies.
+    """
+
+    #: Set by the app after matching; ``None`` when no rule matched.
+    url_rule: Rule | None = None
+    view_args: dict[str, Any] | None = None
+    routing_exception: Exception | None = None
+    #: Class-wide defaults used when no app is attached.
+    default_max_content_length: int | None = None
+    default_max_form_memory_size: int | None = 500_000
+    default_max_form_parts: int | None = 1000
+    default_max_json_depth: int = 100
+    parameter_storage_class = ImmutableMultiDict
+
+    scope: dict[str, Any] | None
+
+    def __init__(self, environ: dict[str, Any], app: Any = None) -> None:
+        self.environ = environ
+        self.scope = None
+        self.app = app
+        self.method = environ.get("REQUEST_METHOD", "GET").upper()
+        try:
+            script = environ.get("SCRIPT_NAME", "")
+            if script:
+                script = wsgi_decoding_dance(script)
+            path = wsgi_decoding_dance(environ.get("PATH_INFO", ""))
+        except BadRequest as e:
+            # Answered as a 400 by dispatch, like a routing error.
+            self.routing_exception = e
+            script = path = ""
+        self.root_path = script.rstrip("/")
+        self.path = "/" + path.lstrip("/")
+        self._query: str = environ.get("QUERY_STRING", "")
+        self._body: BinaryIO | None = None
+
+    @classmethod
+    def from_scope(
+        cls, scope: dict[str, Any], body: BinaryIO | None, app: Any = None
+    ) -> Request:
+        """Build a request from an ASGI HTTP scope and its received body.
+
+        :param scope: the ASGI connection scope.
+        :param body: the request body, already received by the adapter.
+        :param app: see the class.
+        """
+        self = cls.__new__(cls)
+        self.scope = scope
+        self.app = app
+        self.method = scope.get("method", "GET")
+        root = scope.get("root_path", "")
+        self.root_path = root.rstrip("/")
+        try:
+            self.path = _asgi_route_path(scope, root)
+        except BadRequest as e:
+            self.routing_exception = e
+            self.path = "/"
+        self._query = scope.get("query_string", b"").decode("latin-1")
+        self._body = body
+        return self
+
+    # -- the request line --------------------------------------------------
+
+    @lazy
+    def environ(self) -> dict[str, Any]:
+        """The WSGI environment; under ASGI one is built from the scope."""
+        from ._environ import environ_from_scope
+
+        assert self.scope is not None
+        return environ_from_scope(self.scope, self.stream)
+
+    @property
+    def query_string(self) -> bytes:
+        """The raw query string, without the ``?``."""
+        return self._query.encode("latin-1")
+
+    @lazy
+    def args(self) -> ImmutableMultiDict[str, str]:
+        """The parsed query string."""
+        # The raw bytes, so UTF-8 is decoded (and checked) by the parser.
+        return parse_qs(self.query_string, cls=self.parameter_storage_class)
+
+    @property
+    def full_path(self) -> str:
+        """The path and query string: ``/a/b?x=1``."""
+        return f"{self.path}?{self._query}"
+
+    @lazy
+    def scheme(self) -> str:
+        """The URL scheme: ``http``, ``https``, ``ws`` or ``wss``."""
+        if self.scope is not None:
+            return str(self.scope.get("scheme", "http"))
+        return str(self.environ.get("wsgi.url_scheme", "http"))
+
+    @property
+    def is_secure(self) -> bool:
+        """Whether the request came over TLS."""
+        return self.scheme in ("https", "wss")
+
+    @lazy
+    def host(self) -> str:
+        """The host and port the client asked for, validated.
+
+        A missing Host falls back to the server's address; one with characters
+        a host cannot have answers 400.
+        """
+        host = self.headers.get("Host")
+        if not host:
+            host = self._server_host()
+        # SECURITY: reject values that would inject into URLs or headers.
+        if not _host_re.match(host):
+            raise BadRequest(f"The Host header {host!r} is not a valid host.")
+        scheme_port = {"http": ":80", "https": ":443", "ws": ":80", "wss": ":443"}
+        default = scheme_port.get(self.scheme)
+        if default and host.endswith(default):
+            host = host[: -len(default)]
+        return host
+
+    def _server_host(self) -> str:
+        if self.scope is not None:
+            server = self.scope.get("server")
+            if not server:
+                return "localhost"
+            host, port = server
+            return f"{host}:{port}" if port is not None else str(host)
+        env = self.environ
+        return f"{env.get('SERVER_NAME', 'localhost')}:{env.get('SERVER_PORT', '80')}"
+
+    def check_trusted_host(self, trusted: list[str]) -> None:
+        """Answer 400 unless the host matches one of ``trusted``.
+
+        An entry starting with a dot also matches its subdomains.
+        """
+        hostname = self.host.rsplit(":", 1)[0] if "]" not in self.host else self.host
+        hostname = hostname.lower()
+        for entry in trusted:
+            entry = entry.lower()
+            if hostname == entry.lstrip(".") or (
+                entry.startswith(".") and hostname.endswith(entry)
+            ):
+                return
+        raise SecurityError(f"Host {self.host!r} is not in TRUSTED_HOSTS.")
+
+    @property
+    def url_root(self) -> str:
+        """The scheme, host and root path, with a trailing slash."""
+        return f"{self.scheme}://{self.host}{self.root_path}/"
+
+    @property
+    def host_url(self) -> str:
+        """The scheme and host, with a trailing slash."""
+        return f"{self.scheme}://{self.host}/"
+
+    @property
+    def base_url(self) -> str:
+        """The full URL without the query string."""
+        from .http.urls import quote
+
+        return f"{self.scheme}://{self.host}{quote(self.root_path + self.path)}"
+
+    @property
+    def url(self) -> str:
+        """The full URL the client asked for, with the query string."""
+        if self._query:
+            return f"{self.base_url}?{self._query}"
+        return self.base_url
+
+    @lazy
+    def remote_addr(self) -> str | None:
+        """The address of the client (or of the last proxy)."""
+        if self.scope is not None:
+            client = self.scope.get("client")
+            return str(client[0]) if client else None
+        addr = self.environ.get("REMOTE_ADDR")
+        return str(addr) if addr is not None else None
+
+    @property
+    def access_route(self) -> list[str]:
+        """The client and proxies from X-Forwarded-For, then the peer."""
+        forwarded = self.headers.get("X-Forwarded-For")
+        if forwarded:
+            return [x.strip() for x in forwarded.split(",") if x.strip()]
+        return [self.remote_addr] if self.remote_addr else []
+
+    # -- headers and what is parsed from them --------------------------------
+
+    @lazy
+    def headers(self) -> Headers:
+        """The request headers, case-insensitive."""
+        if self.scope is not None:
+            return Headers(
+                [
+                    (k.decode("latin-1"), v.decode("latin-1"))
+                    for k, v in self.scope.get("headers", ())
+                ]
+            )
+        return Headers(list(_environ_headers(self.environ)))
+
+    @lazy
+    def cookies(self) -> ImmutableMultiDict[str, str]:
+        """The cookies the client sent. A malformed header gives what parses."""
+        # Header values are latin-1 text of the raw bytes; the parser decodes.
+        raw = self.headers.get("Cookie", "").encode("latin-1")
+        return parse_cookie(raw, cls=ImmutableMultiDict)
+
+    @lazy
+    def _content_type(self) -> tuple[str, dict[str, str]]:
+        return parse_options_header(self.headers.get("Content-Type"))
+
+    @property
+    def content_type(self) -> str | None:
+        """The Content-Type header as sent."""
+        return self.headers.get("Content-Type")
+
+    @property
+    def mimetype(self) -> str:
+        """The media type of the body, lower-case, without parameters."""
+        return self._content_type[0].lower()
+
+    @property
+    def mimetype_params(self) -> dict[str, str]:
+        """The parameters of the Content-Type header."""
+        return self._content_type[1]
+
+    @lazy
+    def content_length(self) -> int | None:
+        """The Content-Length header as an int; 400 if it is not one."""
+        value = self.headers.get("Content-Length")
+        if value is None:
+            return None
+        value = value.strip()
+        if not value.isdigit():
+            raise BadRequest(f"The Content-Length header {value!r} is not a number.")
+        return int(value)
+
+    @property
+    def is_json(self) -> bool:
+        """Whether the body is JSON (``application/json`` or ``+json``)."""
+        mt = self.mimetype
+        return mt == "application/json" or (
+            mt.startswith("application/") and mt.endswith("+json")
+        )
+
+    @lazy
+    def authorization(self) -> Authorization | None:
+        """The parsed Authorization header (Basic, Bearer or other)."""
+        return Authorization.from_header(self.headers.get("Authorization"))
+
+    @lazy
+    def accept_mimetypes(self) -> MIMEAccept:
+        """The parsed Accept header."""
+        return parse_accept_header(self.headers.get("Accept"), MIMEAccept)
+
+    @lazy
+    def accept_languages(self) -> LanguageAccept:
+        """The parsed Accept-Language header."""
+        return parse_accept_header(self.headers.get("Accept-Language"), LanguageAccept)
+
+    @lazy
+    def accept_charsets(self) -> CharsetAccept:
+        """The parsed Accept-Charset header."""
+        return parse_accept_header(self.headers.get("Accept-Charset"), CharsetAccept)
+
+    @lazy
+    def cache_control(self) -> RequestCacheControl:
+        """The parsed Cache-Control header."""
+        return parse_cache_control_header(
+            self.headers.get("Cache-Control"), cls=RequestCacheControl
+        )
+
+    @lazy
+    def range(self) -> Range | None:
+        """The parsed Range header."""
+        return parse_range_header(self.headers.get("Range"))
+
+    @lazy
+    def user_agent(self) -> UserAgent:
+        """The User-Agent header."""
+        return UserAgent(self.headers.get("User-Agent", ""))
+
+    @property
+    def referrer(self) -> str | None:
+        """The Referer header."""
+        return self.headers.get("Referer")
+
+    @property
+    def origin(self) -> str | None:
+        """The Origin header."""
+        return self.headers.get("Origin")
+
+    # -- routing ---------------------------------------------------------------
+
+    @property
+    def endpoint(self) -> str | None:
+        """The endpoint of the matched rule."""
+        return self.url_rule.endpoint if self.url_rule is not None else None
+
+    @property
+    def blueprint(self) -> str | None:
+        """The name of the blueprint the matched endpoint belongs to."""
+        endpoint = self.endpoint
+        if endpoint is not None and "." in endpoint:
+            return endpoint.rpartition(".")[0]
+        return None
+
+    @property
+    def blueprints(self) -> list[str]:
+        """The matched blueprint and its parents, innermost first."""
+        name = self.blueprint
+        if name is None:
+            return []
+        parts = name.split(".")
+        return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+    # -- the body --------------------------------------------------------------
+
+    def _limit(self, key: str, default: Any) -> Any:
+        if self.app is None:
+            return default
+        return self.app.config.get(key, default)
+
+    @property
+    def max_content_length(self) -> int | None:
+        """The largest body accepted (``MAX_CONTENT_LENGTH``)."""
+        limit = self._limit("MAX_CONTENT_LENGTH", self.default_max_content_length)
+        return int(limit) if limit is not None else None
+
+    @lazy
+    def stream(self) -> BinaryIO:
+        """The body as a file-like object, bounded by the content limits."""
+        if self.scope is not None:
+            return self._body if self._body is not None else io.BytesIO()
+        return _wsgi_body_stream(self)
+
+    def get_data(
+        self, cache: bool = True, as_text: bool = False, parse_form_data: bool = False
+    ) -> Any:
+        """Return the raw body as bytes, or text with ``as_text``.
+
+        :param cache: keep the bytes so later calls return them again.
+        :param as_text: decode the body as UTF-8 (invalid bytes are replaced).
+        :param parse_form_data: parse a form body first, so ``form`` stays usable.
+        """
+        if parse_form_data:
+            self._load_form_data()
+        data = self.__dict__.get("_cached_data")
+        if data is None:
+            data = self.stream.read()
+            if cache:
+                self.__dict__["_cached_data"] = data
+        return data.decode("utf-8", "replace") if as_text else data
+
+    @property
+    def data(self) -> bytes:
+        """The raw body, for any content type that is not a form."""
+        return self.get_data(parse_form_data=True)  # type: ignore[no-any-return]
+
+    def _load_form_data(self) -> None:
+        if "form" in self.__dict__:
+            return
+        mt = self.mimetype
+        if self.method in ("GET", "HEAD") or mt not in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            form: MultiDict[str, str] = MultiDict()
+            files: MultiDict[str, FileStorage] = MultiDict()
+        else:
+            form, files = parse_form_data(
+                self.content_type,
+                _iter_stream(self.stream),
+                max_form_memory_size=self._limit(
+                    "MAX_FORM_MEMORY_SIZE", self.default_max_form_memory_size
+                ),
+                max_form_parts=self._limit(
+                    "MAX_FORM_PARTS", self.default_max_form_parts
+                ),
+            )
+        self.__dict__["form"] = ImmutableMultiDict(form)
+        self.__dict__["files"] = ImmutableMultiDict(files)
+
+    @lazy
+    def form(self) -> ImmutableMultiDict[str, str]:
+        """Fields of a urlencoded or multipart body."""
+        self._load_form_data()
+        return self.__dict__["form"]  # type: ignore[no-any-return]
+
+    @lazy
+    def files(self) -> ImmutableMultiDict[str, FileStorage]:
+        """Uploaded files of a multipart body."""
+        self._load_form_data()
+        return self.__dict__["files"]  # type: ignore[no-any-return]
+
+    @lazy
+    def values(self) -> CombinedMultiDict[str, str]:
+        """``args`` and ``form`` together (form only for non-GET requests)."""
+        if self.method == "GET":
+            return CombinedMultiDict([self.args])
+        return CombinedMultiDict([self.args, self.form])
+
+    @property
+    def json(self) -> Any:
+        """The parsed JSON body; 415 unless the body is JSON. See ``get_json``."""
+        return self.get_json()
+
+    def get_json(
+        self, force: bool = False, silent: bool = False, cache: bool = True
+    ) -> Any:
+        """Parse the body as JSON.
+
+        :param force: parse even if the Content-Type is not JSON.
+        :param silent: return ``None`` instead of failing on a bad body.
+        :param cache: keep the result for later calls.
+        :raises BadRequest: the body is not valid JSON or nested too deeply.
+        :raises UnsupportedMediaType: the Content-Type is not JSON.
+        """
+        cached = self.__dict__.get("_cached_json", _missing)
+        if cached is not _missing and cache:
+            return cached
+        if not (force or self.is_json):
+            if silent:
+                return None
+            return self.on_json_loading_failed(None)
+        data = self.get_data(cache=cache)
+        try:
+            rv = self._json_loads(data)
+        except ValueError as e:
+            if silent:
+                return None
+            return self.on_json_loading_failed(e)
+        if cache:
+            self.__dict__["_cached_json"] = rv
+        return rv
+
+    def _json_loads(self, data: bytes) -> Any:
+        from .json.provider import check_depth, loads
+
+        depth = self._limit("MAX_JSON_DEPTH", self.default_max_json_depth)
+        check_depth(data, depth)
+        if self.app is not None:
+            return self.app.json.loads(data)
+        return loads(data)
+
+    def on_json_loading_failed(self, e: ValueError | None) -> Any:
+        """Answer a body that could not be parsed as JSON; override to customize.
+
+        :param e: the parse error, or ``None`` if the body was not JSON at all.
+        """
+        from .http.exceptions import UnsupportedMediaType
+
+        if e is None:
+            raise UnsupportedMediaType(
+                "Did not attempt to load JSON data because the request"
+                " Content-Type was not 'application/json'."
+            )
+        raise BadRequest(f"Failed to decode JSON object: {e}")
+
+    def close(self) -> None:
+        """Close uploaded files and the spooled body."""
+        for f in self.__dict__.get("files", {}).values():
+            f.close()
+        if self._body is not None:
+            self._body.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.method} {self.path!r}>"
+
+
+_missing: Any = object()
+
+
+def _asgi_route_path(scope: Mapping[str, Any], root: str) -> str:
+    raw = scope.get("raw_path")
+    # PERF: the server's decoded path is right unless escapes were decoded; then
+    # decode the raw bytes ourselves, strictly, so bad UTF-8 answers 400 instead
+    # of turning into U+FFFD.
+    path = unquote_path(raw) if raw is not None and b"%" in raw else scope["path"]
+    if root and path.startswith(root):
+        path = path[len(root) :] or "/"
+    return str(path)
+
+
+def _environ_headers(environ: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            if key in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+                continue
+            yield key[5:].replace("_", "-").title(), value
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
+            yield key.replace("_", "-").title(), value
+
+
+def _iter_stream(stream: BinaryIO) -> Iterator[bytes]:
+    while chunk := stream.read(_CHUNK):
+        yield chunk
+
+
+def _wsgi_body_stream(request: Request) -> BinaryIO:
+    """Return ``wsgi.input`` bounded by Content-Length and the app's limit."""
+    environ = request.environ
+    length = request.content_length
+    limit = request.max_content_length
+    if length is not None and limit is not None and length > limit:
+        raise RequestEntityTooLarge(
+            f"The request body is {length} bytes; the limit is {limit} bytes."
+        )
+    raw = environ.get("wsgi.input")
+    if raw is None:
+        return io.BytesIO()
+    if length is not None:
+        return _LimitedStream(raw, length, None)  # type: ignore[return-value]
+    if environ.get("wsgi.input_terminated"):
+        # Chunked upload: read to EOF, but never past the limit.
+        return _LimitedStream(raw, None, limit)  # type: ignore[return-value]
+    return io.BytesIO()
+
+
+class _LimitedStream(io.RawIOBase):
+    """Read at most ``length`` bytes, or fail past ``limit`` bytes."""
+
+    def __init__(self, raw: Any, length: int | None, limit: int | None) -> None:
+        self._raw = raw
+        self._remaining = length
+        self._limit = limit
+        self._read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = len(buffer)
+        if self._remaining is not None:
+            size = min(size, self._remaining)
+        if size == 0:
+            return 0
+        data = self._raw.read(size)
+        n = len(data)
+        if self._remaining is not None:
+            if n == 0:
+                raise BadRequest("The client closed the connection mid-body.")
+            self._remaining -= n
+        self._read += n
+        if self._limit is not None and self._read > self._limit:
+            raise RequestEntityTooLarge(
+                f"The request body is over the limit of {self._limit} bytes."
+            )
+        buffer[:n] = data
+        return n
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            chunks = []
+            while chunk := super().read(_CHUNK):
+                chunks.append(chunk)
+            return b"".join(chunks)
+        return super().read(size) or b""

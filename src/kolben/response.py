@@ -1,0 +1,431 @@
+"""The outgoing response, and its streaming form.
+
+A :class:`Response` holds a status, :class:`~kolben.http.Headers` and a body. A
+buffered body is a one-item list of bytes; any other iterable (sync or async) is
+streamed by the protocol adapter as it is produced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, Iterable, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from ._internal import lazy
+from .http.cache_control import ResponseCacheControl, parse_cache_control_header
+from .http.cookies import dump_cookie
+from .http.dates import http_date, parse_date
+from .http.etag import generate_etag, is_resource_modified, quote_etag, unquote_etag
+from .http.exceptions import RangeNotSatisfiable
+from .http.headers import Headers, parse_options_header
+from .http.range import parse_range_header
+from .http.status import HTTP_STATUS_CODES, status_line
+
+_TEXT_TYPES = ("text/", "application/xml", "application/javascript")
+# Statuses that never carry a body (RFC 9110).
+_NO_BODY = frozenset({204, 304}) | frozenset(range(100, 200))
+
+
+def _content_type(mimetype: str) -> str:
+    if mimetype.startswith(_TEXT_TYPES) and "charset" not in mimetype:
+        return f"{mimetype}; charset=utf-8"
+    return mimetype
+
+
+class Response:
+    """An HTTP response.
+
+    :param response: the body: str, bytes, or an iterable (sync or async) of
+        str or bytes to stream.
+    :param status: a status code (``404``) or line (``"404 NOT FOUND"``).
+    :param headers: a :class:`Headers`, a dict or a list of pairs.
+    :param mimetype: the media type; ``charset=utf-8`` is added for text.
+    :param content_type: the full Content-Type, used as given.
+    :param direct_passthrough: send the iterable as is, unbuffered.
+    """
+
+    default_status = 200
+    default_mimetype: str | None = "text/html"
+    #: The largest Set-Cookie value ``set_cookie`` accepts; browsers drop larger.
+    max_cookie_size = 4093
+
+    def __init__(
+        self,
+        response: Any = None,
+        status: int | str | None = None,
+        headers: Any = None,
+        mimetype: str | None = None,
+        content_type: str | None = None,
+        direct_passthrough: bool = False,
+    ) -> None:
+        self.headers = headers if type(headers) is Headers else Headers(headers)
+        if content_type is None:
+            if mimetype is None and "Content-Type" not in self.headers:
+                mimetype = self.default_mimetype
+            if mimetype is not None:
+                self.headers["Content-Type"] = _content_type(mimetype)
+        else:
+            self.headers["Content-Type"] = content_type
+        if status is None:
+            self._status_code = self.default_status
+            self._status = status_line(self.default_status)
+        else:
+            self.status = status
+        self.direct_passthrough = direct_passthrough
+        self.response: Any
+        if response is None:
+            self.response = []
+        elif isinstance(response, str | bytes | bytearray):
+            self.set_data(response)
+        else:
+            self.response = response
+
+    # -- status ----------------------------------------------------------------
+
+    @property
+    def status_code(self) -> int:
+        """The status as an int."""
+        return self._status_code
+
+    @status_code.setter
+    def status_code(self, code: int) -> None:
+        self._status_code = code
+        self._status = status_line(code)
+
+    @property
+    def status(self) -> str:
+        """The status line, ``"200 OK"``; assign an int or a string."""
+        return self._status
+
+    @status.setter
+    def status(self, value: int | str) -> None:
+        if isinstance(value, int):
+            self.status_code = value
+            return
+        value = value.strip()
+        if not value:
+            raise ValueError("Empty status argument")
+        code, _, reason = value.partition(" ")
+        if not code.isdigit():
+            raise ValueError(f"The status {value!r} does not start with a code.")
+        self._status_code = int(code)
+        if reason:
+            self._status = value
+        else:
+            self._status = status_line(self._status_code)
+
+    # -- body ------------------------------------------------------------------
+
+    @property
+    def is_streamed(self) -> bool:
+        """Whether the body is an iterable produced as it is sent."""
+        return not isinstance(self.response, list | tuple)
+
+    def get_data(self, as_text: bool = False) -> Any:
+        """Return the body; a streamed body is consumed and buffered.
+
+        :param as_text: decode as UTF-8.
+        """
+        if self.is_streamed:
+            if isinstance(self.response, AsyncIterable):
+                raise RuntimeError(
+                    "An async body cannot be read synchronously; use the"
+                    " test client, which runs the app and collects it."
+                )
+            self.set_data(b"".join(_encode_iter(self.response)))
+        data = b"".join(_encode_iter(self.response))
+        return data.decode() if as_text else data
+
+    def set_data(self, value: str | bytes | bytearray) -> None:
+        """Replace the body and set Content-Length.
+
+        :param value: the new body.
+        """
+        if isinstance(value, str):
+            value = value.encode()
+        else:
+            value = bytes(value)
+        self.response = [value]
+        self.headers["Content-Length"] = str(len(value))
+
+    data = property(get_data, set_data, doc="The body as bytes.")
+
+    @property
+    def text(self) -> str:
+        """The body decoded as UTF-8."""
+        return self.get_data(as_text=True)  # type: ignore[no-any-return]
+
+    def iter_encoded(self) -> Iterator[bytes]:
+        """Iterate the body as bytes."""
+        return _encode_iter(self.response)
+
+    def get_json(self, force: bool = False, silent: bool = False) -> Any:
+        """Parse the body as JSON (used by tests and API clients).
+
+        :param force: parse even if the mimetype is not JSON.
+        :param silent: return ``None`` instead of raising on failure.
+        """
+        from .json.provider import loads
+
+        if not (force or self.is_json):
+            if silent:
+                return None
+            raise ValueError(f"The response mimetype is {self.mimetype!r}, not JSON.")
+        try:
+            return loads(self.get_data())
+        except ValueError:
+            if silent:
+                return None
+            raise
+
+    @property
+    def json(self) -> Any:
+        """The body parsed as JSON."""
+        return self.get_json()
+
+    @property
+    def is_json(self) -> bool:
+        """Whether the mimetype is JSON."""
+        mt = self.mimetype or ""
+        return mt == "application/json" or (
+            mt.startswith("application/") and mt.endswith("+json")
+        )
+
+    # -- common headers --------------------------------------------------------
+
+    @property
+    def mimetype(self) -> str | None:
+        """The media type, lower-case, without parameters."""
+        ct = self.headers.get("Content-Type")
+        return ct.split(";", 1)[0].strip().lower() if ct else None
+
+    @mimetype.setter
+    def mimetype(self, value: str) -> None:
+        self.headers["Content-Type"] = _content_type(value)
+
+    @property
+    def mimetype_params(self) -> dict[str, str]:
+        """The Content-Type parameters."""
+        return parse_options_header(self.headers.get("Content-Type"))[1]
+
+    @property
+    def content_type(self) -> str | None:
+        """The Content-Type header."""
+        return self.headers.get("Content-Type")
+
+    @content_type.setter
+    def content_type(self, value: str) -> None:
+        self.headers["Content-Type"] = value
+
+    @property
+    def content_length(self) -> int | None:
+        """The Content-Length header as an int."""
+        value = self.headers.get("Content-Length")
+        return int(value) if value and value.isdigit() else None
+
+    @content_length.setter
+    def content_length(self, value: int) -> None:
+        self.headers["Content-Length"] = str(value)
+
+    @property
+    def location(self) -> str | None:
+        """The Location header."""
+        return self.headers.get("Location")
+
+    @location.setter
+    def location(self, value: str) -> None:
+        self.headers["Location"] = value
+
+    @property
+    def last_modified(self) -> datetime | None:
+        """The Last-Modified header as a datetime."""
+        return parse_date(self.headers.get("Last-Modified"))
+
+    @last_modified.setter
+    def last_modified(self, value: datetime | int | float | None) -> None:
+        if value is None:
+            self.headers.pop("Last-Modified", None)
+        else:
+            self.headers["Last-Modified"] = http_date(value)
+
+    @property
+    def vary(self) -> set[str]:
+        """The Vary header's field names."""
+        value = self.headers.get("Vary", "")
+        return {x.strip() for x in value.split(",") if x.strip()}
+
+    @lazy
+    def cache_control(self) -> ResponseCacheControl:
+        """The Cache-Control header; changes are written back to the header."""
+
+        def on_update(cc: ResponseCacheControl) -> None:
+            value = cc.to_header()
+            if value:
+                self.headers["Cache-Control"] = value
+            else:
+                self.headers.pop("Cache-Control", None)
+
+        return parse_cache_control_header(
+            self.headers.get("Cache-Control"),
+            on_update=on_update,
+            cls=ResponseCacheControl,
+        )
+
+    # -- cookies ---------------------------------------------------------------
+
+    def set_cookie(
+        self,
+        key: str,
+        value: str = "",
+        max_age: int | timedelta | None = None,
+        expires: str | datetime | int | float | None = None,
+        path: str | None = "/",
+        domain: str | None = None,
+        secure: bool = False,
+        httponly: bool = False,
+        samesite: str | None = None,
+        partitioned: bool = False,
+    ) -> None:
+        """Add a Set-Cookie header.
+
+        :param key: the cookie name.
+        :param value: the cookie value.
+        :param max_age: seconds (or a timedelta) until it expires.
+        :param expires: when it expires; set from ``max_age`` if not given.
+        :param path: limit the cookie to this path.
+        :param domain: share the cookie with this domain and its subdomains.
+        :param secure: send only over HTTPS.
+        :param httponly: hide from JavaScript.
+        :param samesite: ``"Strict"``, ``"Lax"`` or ``"None"``.
+        :param partitioned: opt in to partitioned (CHIPS) storage.
+        :raises ValueError: the cookie is larger than browsers keep.
+        """
+        self.headers.add(
+            "Set-Cookie",
+            dump_cookie(
+                key,
+                value,
+                max_age=max_age,
+                expires=expires,
+                path=path,
+                domain=domain,
+                secure=secure,
+                httponly=httponly,
+                samesite=samesite,
+                partitioned=partitioned,
+                max_size=self.max_cookie_size,
+            ),
+        )
+
+    def delete_cookie(
+        self,
+        key: str,
+        path: str | None = "/",
+        domain: str | None = None,
+        secure: bool = False,
+        httponly: bool = False,
+        samesite: str | None = None,
+        partitioned: bool = False,
+    ) -> None:
+        """Tell the client to forget a cookie (same path and domain as set).
+
+        :param key: the cookie name.
+        """
+        self.set_cookie(
+            key,
+            expires=0,
+            max_age=0,
+            path=path,
+            domain=domain,
+            secure=secure,
+            httponly=httponly,
+            samesite=samesite,
+            partitioned=partitioned,
+        )
+
+    # -- conditional responses -------------------------------------------------
+
+    def add_etag(self, overwrite: bool = False, weak: bool = False) -> None:
+        """Set an ETag computed from the body, unless one is set.
+
+        :param overwrite: replace an existing ETag.
+        :param weak: mark it weak.
+        """
+        if overwrite or "ETag" not in self.headers:
+            self.set_etag(generate_etag(self.get_data()), weak)
+
+    def set_etag(self, etag: str, weak: bool = False) -> None:
+        """Set the ETag header.
+
+        :param etag: the tag, unquoted.
+        :param weak: mark it weak.
+        """
+        self.headers["ETag"] = quote_etag(etag, weak)
+
+    def get_etag(self) -> tuple[str | None, bool]:
+        """Return the ETag and whether it is weak."""
+        return unquote_etag(self.headers.get("ETag"))
+
+    def make_conditional(
+        self,
+        request: Any,
+        accept_ranges: bool = False,
+        complete_length: int | None = None,
+    ) -> Response:
+        """Answer 304 or 206 when the request's conditions allow it.
+
+        :param request: the request (or a WSGI environ-bearing request object).
+        :param accept_ranges: honour a Range header on a buffered body.
+        :param complete_length: the full length when the body is already a range.
+        :raises RangeNotSatisfiable: the requested range is outside the body.
+        """
+        if request.method not in ("GET", "HEAD"):
+            return self
+        if "Date" not in self.headers:
+            self.headers["Date"] = http_date()
+        if accept_ranges:
+            self.headers["Accept-Ranges"] = "bytes"
+            self._apply_range(request, complete_length)
+        h = request.headers
+        etag = self.headers.get("ETag")
+        if not is_resource_modified(
+            request.method,
+            if_none_match=h.get("If-None-Match"),
+            if_modified_since=h.get("If-Modified-Since"),
+            etag=unquote_etag(etag)[0] if etag else None,
+            last_modified=self.last_modified,
+        ):
+            self.status_code = 304
+        return self
+
+    def _apply_range(self, request: Any, complete_length: int | None) -> None:
+        rng = parse_range_header(request.headers.get("Range"))
+        if rng is None or self.is_streamed or self.status_code != 200:
+            return
+        data = b"".join(self.response)
+        length = complete_length if complete_length is not None else len(data)
+        span = rng.range_for_length(length)
+        if span is None:
+            raise RangeNotSatisfiable(length=length)
+        start, stop = span
+        self.response = [data[start:stop]]
+        self.headers["Content-Length"] = str(stop - start)
+        self.headers["Content-Range"] = f"bytes {start}-{stop - 1}/{length}"
+        self.status_code = 206
+
+    def __repr__(self) -> str:
+        body = "streamed" if self.is_streamed else f"{self.content_length} bytes"
+        return f"<{type(self).__name__} {body} [{self.status}]>"
+
+
+def _encode_iter(iterable: Iterable[Any]) -> Iterator[bytes]:
+    for item in iterable:
+        yield item.encode() if isinstance(item, str) else bytes(item)
+
+
+def status_phrase(code: int) -> str:
+    """Return the reason phrase for ``code`` (``"Not Found"``)."""
+    return HTTP_STATUS_CODES.get(code, "Unknown")
+
+
+__all__ = ["Response", "status_phrase", "_NO_BODY"]

@@ -1,0 +1,280 @@
+"""Sessions: the ``session`` dict, kept in a signed cookie by default.
+
+:class:`SessionInterface` is the extension point for other back ends; the
+default :class:`SecureCookieSessionInterface` signs the session with
+itsdangerous and rotates keys through ``SECRET_KEY_FALLBACKS``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import MutableMapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from .json.tag import TaggedJSONSerializer
+
+if TYPE_CHECKING:
+    from .app import Kolben
+    from .request import Request
+    from .response import Response
+
+
+class SessionMixin(MutableMapping[str, Any]):
+    """What every session object offers besides being a dict."""
+
+    #: Kept for ``PERMANENT_SESSION_LIFETIME`` rather than the browser session.
+    @property
+    def permanent(self) -> bool:
+        """Whether the cookie outlives the browser session."""
+        return bool(self.get("_permanent", False))
+
+    @permanent.setter
+    def permanent(self, value: bool) -> None:
+        self["_permanent"] = bool(value)
+
+    new = False
+    modified = True
+    accessed = True
+
+
+class SecureCookieSession(dict[str, Any], SessionMixin):
+    """A dict that records whether it was read or changed.
+
+    ``modified`` is set by item assignment and deletion; after changing a
+    mutable value in place (``session["cart"].append(x)``) set it yourself.
+    """
+
+    modified = False
+    accessed = False
+
+    def __init__(self, initial: Any = None) -> None:
+        super().__init__(initial or ())
+
+    def __getitem__(self, key: str) -> Any:
+        self.accessed = True
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Return ``session[key]`` or ``default``."""
+        self.accessed = True
+        return super().get(key, default)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        """Return ``session[key]``, setting it to ``default`` if missing."""
+        self.accessed = True
+        if key not in self:
+            self.modified = True
+        return super().setdefault(key, default)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.accessed = self.modified = True
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.accessed = self.modified = True
+        super().__delitem__(key)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        """Remove ``key`` and return its value."""
+        self.accessed = self.modified = True
+        return super().pop(key, *default)
+
+    def clear(self) -> None:
+        """Remove every key."""
+        self.accessed = self.modified = True
+        super().clear()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        """Update from a mapping or pairs."""
+        self.accessed = self.modified = True
+        super().update(*args, **kwargs)
+
+
+class NullSession(SecureCookieSession):
+    """The session of an app without ``SECRET_KEY``: reading works, writing fails."""
+
+    def _fail(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(
+            "The session is unavailable because no secret key was set. Set"
+            " SECRET_KEY on the application (app.secret_key = ... or"
+            " app.config['SECRET_KEY'] = ...) to something unique and secret."
+        )
+
+    __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _fail
+
+
+class SessionInterface:
+    """The interface a session back end implements.
+
+    Subclass it and set ``app.session_interface`` to keep sessions elsewhere.
+    """
+
+    null_session_class = NullSession
+
+    def make_null_session(self, app: Kolben) -> NullSession:
+        """Return the session used when the real one cannot be opened."""
+        return self.null_session_class()
+
+    def is_null_session(self, obj: object) -> bool:
+        """Return whether ``obj`` is a null session (which is never saved)."""
+        return isinstance(obj, self.null_session_class)
+
+    def get_cookie_name(self, app: Kolben) -> str:
+        """The cookie name (``SESSION_COOKIE_NAME``)."""
+        return str(app.config["SESSION_COOKIE_NAME"])
+
+    def get_cookie_domain(self, app: Kolben) -> str | None:
+        """The cookie domain (``SESSION_COOKIE_DOMAIN``)."""
+        return app.config["SESSION_COOKIE_DOMAIN"]  # type: ignore[no-any-return]
+
+    def get_cookie_path(self, app: Kolben) -> str:
+        """The cookie path (``SESSION_COOKIE_PATH`` or ``APPLICATION_ROOT``)."""
+        return str(app.config["SESSION_COOKIE_PATH"] or app.config["APPLICATION_ROOT"])
+
+    def get_cookie_httponly(self, app: Kolben) -> bool:
+        """Whether the cookie is hidden from JavaScript."""
+        return bool(app.config["SESSION_COOKIE_HTTPONLY"])
+
+    def get_cookie_secure(self, app: Kolben) -> bool:
+        """Whether the cookie is sent only over HTTPS."""
+        return bool(app.config["SESSION_COOKIE_SECURE"])
+
+    def get_cookie_samesite(self, app: Kolben) -> str | None:
+        """The cookie's SameSite attribute."""
+        return app.config["SESSION_COOKIE_SAMESITE"]  # type: ignore[no-any-return]
+
+    def get_cookie_partitioned(self, app: Kolben) -> bool:
+        """Whether the cookie is partitioned (CHIPS)."""
+        return bool(app.config["SESSION_COOKIE_PARTITIONED"])
+
+    def get_expiration_time(
+        self, app: Kolben, session: SessionMixin
+    ) -> datetime | None:
+        """When a permanent session expires; ``None`` for a browser session."""
+        if session.permanent:
+            lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
+            return datetime.now(UTC) + lifetime  # type: ignore[no-any-return]
+        return None
+
+    def should_set_cookie(self, app: Kolben, session: SessionMixin) -> bool:
+        """Whether to send the cookie: changed, or permanent and refreshed."""
+        return session.modified or (
+            session.permanent and bool(app.config["SESSION_REFRESH_EACH_REQUEST"])
+        )
+
+    def open_session(self, app: Kolben, request: Request) -> SessionMixin | None:
+        """Load the session for ``request``; ``None`` gives a null session."""
+        raise NotImplementedError
+
+    def save_session(
+        self, app: Kolben, session: SessionMixin, response: Response
+    ) -> None:
+        """Store ``session`` and set what the response needs (a cookie)."""
+        raise NotImplementedError
+
+
+class SecureCookieSessionInterface(SessionInterface):
+    """Keep the session in a cookie signed with ``SECRET_KEY``.
+
+    A cookie that was tampered with, signed with an unknown key or expired
+    gives an empty session, never an error.
+    """
+
+    salt = "cookie-session"
+    digest_method = staticmethod(hashlib.sha1)
+    key_derivation = "hmac"
+    serializer = TaggedJSONSerializer()
+    session_class = SecureCookieSession
+
+    def get_signing_serializer(self, app: Kolben) -> URLSafeTimedSerializer | None:
+        """Return the serializer for the app's keys, newest first, or ``None``."""
+        if not app.secret_key:
+            return None
+        keys = [app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ())]
+        keys = [k.encode() if isinstance(k, str) else k for k in keys]
+        # itsdangerous signs with the last key and verifies with all of them.
+        return URLSafeTimedSerializer(
+            list(reversed(keys)),
+            salt=self.salt,
+            serializer=self.serializer,
+            signer_kwargs={
+                "key_derivation": self.key_derivation,
+                "digest_method": self.digest_method,
+            },
+        )
+
+    def open_session(self, app: Kolben, request: Request) -> SecureCookieSession | None:
+        """Load and verify the session cookie."""
+        s = self.get_signing_serializer(app)
+        if s is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            sess = self.session_class()
+            sess.new = True
+            return sess
+        max_age = int(app.config["PERMANENT_SESSION_LIFETIME"].total_seconds())
+        try:
+            data = s.loads(value, max_age=max_age)
+        except (BadSignature, ValueError, TypeError):
+            # SECURITY: a forged, stale or garbled cookie starts a new session.
+            sess = self.session_class()
+            sess.new = True
+            return sess
+        return self.session_class(data if isinstance(data, dict) else None)
+
+    def save_session(
+        self, app: Kolben, session: SessionMixin, response: Response
+    ) -> None:
+        """Write the session cookie, or delete it when the session was emptied.
+
+        :raises ValueError: the cookie would be larger than browsers keep; the
+            error is logged, and raised in debug and testing mode.
+        """
+        name = self.get_cookie_name(app)
+        domain = self.get_cookie_domain(app)
+        path = self.get_cookie_path(app)
+        secure = self.get_cookie_secure(app)
+        partitioned = self.get_cookie_partitioned(app)
+        samesite = self.get_cookie_samesite(app)
+        httponly = self.get_cookie_httponly(app)
+        # Every path below that reads or writes the cookie has accessed it.
+        if session.accessed:
+            response.headers.add("Vary", "Cookie")
+        if not session:
+            if session.modified:
+                response.delete_cookie(
+                    name,
+                    path=path,
+                    domain=domain,
+                    secure=secure,
+                    partitioned=partitioned,
+                    samesite=samesite,
+                    httponly=httponly,
+                )
+            return
+        if not self.should_set_cookie(app, session):
+            return
+        s = self.get_signing_serializer(app)
+        assert s is not None
+        value = s.dumps(dict(session))
+        try:
+            response.set_cookie(
+                name,
+                value,
+                expires=self.get_expiration_time(app, session),
+                httponly=httponly,
+                domain=domain,
+                path=path,
+                secure=secure,
+                samesite=samesite,
+                partitioned=partitioned,
+            )
+        except ValueError as e:
+            # Never drop the user's data silently: the developer must see this.
+            app.logger.error("The session cookie was not set: %s", e)
+            if app.debug or app.testing:
+                raise

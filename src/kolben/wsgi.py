@@ -1,0 +1,108 @@
+"""The WSGI adapter: environ in, status, headers and body iterable out."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from . import _dispatch
+from ._concurrency import drive, run_coroutine_sync
+from .ctx import AppContext
+from .response import _NO_BODY
+
+if TYPE_CHECKING:
+    from .app import Kolben
+    from .response import Response
+
+
+def handle(
+    app: Kolben, environ: dict[str, Any], start_response: Callable[..., Any]
+) -> Iterable[bytes]:
+    """Serve one WSGI request.
+
+    The whole pipeline runs in the calling thread; async hooks and views run
+    on the worker's event loop while this thread waits.
+    """
+    if not app._got_first_request:
+        app._freeze()
+    request = app.request_class(environ, app)
+    ctx = AppContext(app, request)
+    plan = app._match(request)
+    ctx._teardown_request = plan.teardown
+    preserve = environ.get("kolben.preserve_context")
+    if preserve is not None:
+        ctx.preserve = preserve
+    response: Response = drive(
+        _dispatch.handle_request(app, ctx, plan, _dispatch.call_inline)
+    )
+    start_response(response.status, response.headers.to_wsgi_list())
+    return _body(response, request.method, environ)
+
+
+def _body(response: Response, method: str, environ: dict[str, Any]) -> Iterable[bytes]:
+    body = response.response
+    if method == "HEAD" or response.status_code in _NO_BODY:
+        _close(body)
+        return ()
+    if type(body) is list:
+        # PERF: a buffered body goes to the server as the list it already is.
+        return body
+    if isinstance(body, AsyncIterator):
+        return _ClosingIterator(_iter_async(body), body)
+    file_wrapper = environ.get("wsgi.file_wrapper")
+    reader = getattr(body, "_kolben_file", None)
+    if file_wrapper is not None and reader is not None:
+        return file_wrapper(reader, 64 * 1024)  # type: ignore[no-any-return]
+    return _ClosingIterator(_iter_sync(body), body)
+
+
+def _iter_sync(body: Iterable[Any]) -> Iterator[bytes]:
+    for chunk in body:
+        if isinstance(chunk, str):
+            chunk = chunk.encode()
+        if chunk:
+            yield chunk
+
+
+def _iter_async(body: AsyncIterator[Any]) -> Iterator[bytes]:
+    """Iterate an async body on the worker loop, one chunk at a time."""
+    while True:
+        try:
+            chunk = run_coroutine_sync(_anext(body))
+        except StopAsyncIteration:
+            return
+        if isinstance(chunk, str):
+            chunk = chunk.encode()
+        if chunk:
+            yield chunk
+
+
+async def _anext(iterator: AsyncIterator[Any]) -> Any:
+    return await iterator.__anext__()
+
+
+def _close(body: Any) -> None:
+    close = getattr(body, "close", None)
+    if close is not None:
+        close()
+    aclose = getattr(body, "aclose", None)
+    if aclose is not None:
+        run_coroutine_sync(aclose())
+
+
+class _ClosingIterator:
+    """Iterate ``iterator``; on ``close()`` close ``source`` too (WSGI rule)."""
+
+    def __init__(self, iterator: Iterator[bytes], source: Any) -> None:
+        self._iterator = iterator
+        self._source = source
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self._iterator
+
+    def close(self) -> None:
+        """Close the body, which runs a generator's ``finally`` blocks."""
+        close = getattr(self._iterator, "close", None)
+        if close is not None:
+            close()
+        _close(self._source)

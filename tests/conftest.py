@@ -1,0 +1,52 @@
+"""Fixtures shared by the whole suite.
+
+Every test that touches requests, responses, contexts or errors takes the
+``client`` fixture (or ``protocol``), which runs it once through the WSGI
+adapter and once through the ASGI adapter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from kolben import Kolben
+from kolben.testing import KolbenClient
+
+
+def create_app(config: dict[str, object] | None = None) -> Kolben:
+    """Build a bare app for a test, the application-factory way."""
+    app = Kolben("kolben_tests")
+    app.config.from_mapping(TESTING=True, SECRET_KEY="test secret")
+    if config:
+        app.config.from_mapping(config)
+    return app
+
+
+@pytest.fixture(params=["wsgi", "asgi"])
+def protocol(request: pytest.FixtureRequest) -> str:
+    """The protocol the test drives the app through."""
+    return str(request.param)
+
+
+@pytest.fixture
+def app() -> Kolben:
+    """A fresh app in testing mode."""
+    return create_app()
+
+
+@pytest.fixture
+def client(app: Kolben, protocol: str) -> KolbenClient:
+    """A test client for ``app`` over the parametrized protocol."""
+    return app.test_client(protocol=protocol)
+
+
+@pytest.fixture
+def make_client(protocol: str) -> Callable[[Kolben], KolbenClient]:
+    """Make a client for another app over the parametrized protocol."""
+
+    def make(app: Kolben) -> KolbenClient:
+        return app.test_client(protocol=protocol)
+
+    return make

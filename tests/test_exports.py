@@ -1,0 +1,54 @@
+"""The names ``kolben`` exports, and what importing it costs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import types
+
+import kolben
+from kolben.globals import _Proxy
+
+
+def test_exported_members() -> None:
+    exported = {
+        name
+        for name, value in vars(kolben).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
+    exported.discard("annotations")  # the __future__ import
+    assert exported == {
+        "Config",
+        "Kolben",
+        "Request",
+        "Response",
+        "abort",
+        "after_this_request",
+        "copy_current_request_context",
+        "current_app",
+        "g",
+        "has_app_context",
+        "has_request_context",
+        "jsonify",
+        "make_response",
+        "redirect",
+        "request",
+        "session",
+        "stream_with_context",
+        "url_for",
+    }
+    # The proxy wins over the submodule of the same name.
+    assert isinstance(kolben.request, _Proxy)
+
+
+def test_import_loads_no_battery_or_reference_framework() -> None:
+    code = (
+        "import sys, kolben; "
+        "print(sorted(m for m in ('flask', 'werkzeug', 'sqlalchemy', 'wtforms', "
+        "'jwt', 'redis', 'alembic', 'starlette', 'falcon', 'uvicorn') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
