@@ -370,10 +370,13 @@ def test_raw_utf8_query_and_cookie_bytes(app: Kolben, protocol: str) -> None:
     app.add_url_rule(
         "/", "i", lambda: {"q": request.args["q"], "c": request.cookies["c"]}
     )
-    client = app.test_client(protocol=protocol, use_cookies=False)  # type: ignore[arg-type]
+    client = app.test_client(protocol=protocol, use_cookies=False)
     # Browsers may send UTF-8 unescaped; servers hand it over as latin-1 text.
-    r = client.get("/", query_string="q=é".encode().decode("latin-1"),
-                   headers={"Cookie": "c=ü".encode().decode("latin-1")})
+    r = client.get(
+        "/",
+        query_string="q=é".encode().decode("latin-1"),
+        headers={"Cookie": "c=ü".encode().decode("latin-1")},
+    )
     assert r.json == {"q": "é", "c": "ü"}
 
 

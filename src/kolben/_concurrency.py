@@ -112,19 +112,3 @@ class SyncRunner:
         if self._executor is not None:
             self._executor.shutdown(wait=True)
             self._executor = None
-
-
-def drive(coro: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine that never suspends, synchronously, and return its result.
-
-    PERF: kolben's request pipeline is written once, as a coroutine. On the
-    sync paths (WSGI, and sync views in the ASGI thread pool) every step it
-    awaits is a plain call, so the coroutine finishes on its first ``send``
-    without an event loop.
-    """
-    try:
-        coro.send(None)
-    except StopIteration as stop:
-        return stop.value  # type: ignore[no-any-return]
-    coro.close()
-    raise RuntimeError("A sync request pipeline tried to suspend.")

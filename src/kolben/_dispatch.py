@@ -1,15 +1,16 @@
-"""The request pipeline: hooks, view, error handlers, teardown.
+"""What the request pipeline shares between its async and sync forms.
 
-It is written once, as coroutines, and parameterized by ``call``, the way
-each user function is invoked:
+The pipeline itself (hooks, view, error handlers, teardown) is written once,
+as coroutines, in :mod:`kolben._pipeline`, and ``scripts/generate_sync.py``
+writes its sync twin, :mod:`kolben._pipeline_sync`. Each is parameterized by
+``call``, the way a user function is invoked:
 
-- :func:`call_inline` calls functions in the current thread and runs an
-  async function's coroutine on a loop in another thread. Used by WSGI and by
-  sync views under ASGI (in one thread-pool hop); the pipeline then never
-  suspends and :func:`~kolben._concurrency.drive` runs it without a loop.
-- ``app._call_offload`` awaits async functions on the serving loop and sends
-  sync ones to the thread pool. Used under ASGI when the view or a hook of the
-  matched endpoint is async.
+- :func:`call_inline` (sync twin) calls functions in the current thread and
+  runs an async function's coroutine on a loop in another thread. Used by WSGI,
+  and by ASGI for endpoints whose user code is all sync, in one thread-pool hop.
+- ``app._call_offload`` (async form) awaits async functions on the serving
+  loop and sends sync ones to the thread pool. Used by ASGI when the view or a
+  hook of the matched endpoint is async.
 
 What each endpoint needs (its view and the hooks of its blueprints, in Flask's
 order) is worked out once, at the first request, into a :class:`Plan`.
@@ -18,31 +19,33 @@ order) is worked out once, at the first request, into a :class:`Plan`.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import signals
 from ._concurrency import run_coroutine_sync
-from .globals import _cv_app
-from .http.exceptions import BadRequestKeyError, HTTPException, InternalServerError
-from .routing import RequestRedirect
+from .http.exceptions import HTTPException
 
 if TYPE_CHECKING:
     from .app import Kolben
-    from .ctx import AppContext
-    from .response import Response
 
 
-class Call(Protocol):
-    """How the pipeline invokes a user function."""
+class CallAsync(Protocol):
+    """How the async pipeline invokes a user function."""
 
     def __call__(
         self, f: Callable[..., Any], /, *args: Any, **kwargs: Any
-    ) -> Coroutine[Any, Any, Any]: ...
+    ) -> Awaitable[Any]: ...
 
 
-async def call_inline(f: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+class CallSync(Protocol):
+    """How the sync pipeline invokes a user function."""
+
+    def __call__(self, f: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any: ...
+
+
+def call_inline(f: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
     """Call ``f`` here; if it is async, run it to completion on a loop."""
     rv = f(*args, **kwargs)
     # PERF: an exact type check; isinstance against the Coroutine ABC is slow.
@@ -73,7 +76,7 @@ class Plan:
         "after",
         "teardown",
         "scopes",
-        "is_async",
+        "on_loop",
         "has_teardown",
     )
 
@@ -101,7 +104,11 @@ class Plan:
         self.teardown = gather(app.teardown_request_funcs, inner_first, reverse=True)
         funcs = (self.view, *self.url_value_preprocessors, *self.before)
         funcs += (*self.after, *self.teardown)
-        self.is_async = any(inspect.iscoroutinefunction(f) for f in funcs if f)
+        kinds = [inspect.iscoroutinefunction(f) for f in funcs if f]
+        # Under ASGI, run on the event loop unless all the user code is sync
+        # (then the whole pipeline takes one thread-pool hop). With no user
+        # code at all (a 404 without hooks) there is nothing to hop for.
+        self.on_loop = any(kinds) or not kinds
         self.has_teardown = bool(self.teardown or app.teardown_appcontext_funcs)
 
 
@@ -123,187 +130,9 @@ def find_error_handler(
     return None
 
 
-async def handle_request(
-    app: Kolben, ctx: AppContext, plan: Plan, call: Call
-) -> Response:
-    """Push ``ctx``, run the pipeline and teardown, and return the response."""
-    token = _cv_app.set(ctx)
-    error: BaseException | None = None
-    try:
-        try:
-            return await full_dispatch(app, ctx, plan, call)
-        except Exception as e:
-            error = e
-            return await handle_exception(app, ctx, plan, e, call)
-        except BaseException as e:
-            error = e
-            raise
-    finally:
-        try:
-            preserve = ctx.preserve
-            if preserve is not None:
-                preserve(ctx)
-            elif ctx._defer_teardown:
-                pass
-            elif plan.has_teardown or _teardown_signals():
-                await teardown(app, ctx, error, call)
-            else:
-                # PERF: nothing is registered to run; only release the body.
-                ctx.request.close()  # type: ignore[union-attr]
-        finally:
-            _cv_app.reset(token)
-
-
-def _teardown_signals() -> bool:
+def teardown_signals() -> bool:
+    """Whether anything listens to the teardown signals."""
     return bool(
         signals.request_tearing_down.receivers
         or signals.appcontext_tearing_down.receivers
     )
-
-
-async def full_dispatch(
-    app: Kolben, ctx: AppContext, plan: Plan, call: Call
-) -> Response:
-    """Run the before hooks and the view, handle their errors, finalize."""
-    request = ctx.request
-    assert request is not None
-    try:
-        if signals.request_started.receivers:
-            signals.request_started.send(app, _async_wrapper=app.ensure_sync)
-        rv = None
-        for f in plan.url_value_preprocessors:
-            await call(f, request.endpoint, request.view_args)
-        for f in plan.before:
-            rv = await call(f)
-            if rv is not None:
-                break
-        if rv is None:
-            if request.routing_exception is not None:
-                raise request.routing_exception
-            rule = request.url_rule
-            assert rule is not None and request.view_args is not None
-            if rule.provide_automatic_options and request.method == "OPTIONS":
-                rv = app.make_default_options_response()
-            else:
-                rv = await call(plan.view, **request.view_args)  # type: ignore[arg-type]
-    except Exception as e:
-        rv = await handle_user_exception(app, e, plan, call)
-    return await finalize(app, ctx, plan, rv, call)
-
-
-async def finalize(
-    app: Kolben,
-    ctx: AppContext,
-    plan: Plan,
-    rv: Any,
-    call: Call,
-    from_error_handler: bool = False,
-) -> Response:
-    """Turn ``rv`` into a response and run the after-request functions."""
-    response = app.make_response(rv)
-    try:
-        funcs = ctx._after_request_functions
-        if funcs:
-            for f in funcs:
-                response = await call(f, response)
-        for f in plan.after:
-            response = await call(f, response)
-        sess = ctx._session
-        if sess is not None and not app.session_interface.is_null_session(sess):
-            await call(app.session_interface.save_session, app, sess, response)
-        if signals.request_finished.receivers:
-            signals.request_finished.send(
-                app, _async_wrapper=app.ensure_sync, response=response
-            )
-    except Exception:
-        if not from_error_handler:
-            raise
-        app.logger.exception(
-            "Request finalizing failed with an error while handling an error"
-        )
-    return response
-
-
-async def handle_user_exception(
-    app: Kolben, e: Exception, plan: Plan, call: Call
-) -> Any:
-    """Find a handler for an exception the view or a hook raised.
-
-    HTTP errors without a handler become their default response; any other
-    exception without a handler is re-raised to :func:`handle_exception`.
-    """
-    if isinstance(e, BadRequestKeyError) and (
-        app.debug or app.config["TRAP_BAD_REQUEST_ERRORS"]
-    ):
-        e.show_exception = True
-    if isinstance(e, HTTPException) and not app.trap_http_exception(e):
-        if e.code is None or isinstance(e, RequestRedirect):
-            return e
-        handler = find_error_handler(app, e, plan.scopes)
-        return e if handler is None else await call(handler, e)
-    handler = find_error_handler(app, e, plan.scopes)
-    if handler is None:
-        raise e
-    return await call(handler, e)
-
-
-async def handle_exception(
-    app: Kolben, ctx: AppContext, plan: Plan, e: Exception, call: Call
-) -> Response:
-    """Answer an unhandled exception with a logged 500.
-
-    In testing or debug mode (``PROPAGATE_EXCEPTIONS``) the exception is
-    re-raised instead, so tests and the debugger see it.
-    """
-    if signals.got_request_exception.receivers:
-        signals.got_request_exception.send(
-            app, _async_wrapper=app.ensure_sync, exception=e
-        )
-    propagate = app.config["PROPAGATE_EXCEPTIONS"]
-    if propagate is None:
-        propagate = app.testing or app.debug
-    if propagate:
-        raise e
-    app.log_exception(e)
-    server_error = InternalServerError(original_exception=e)
-    handler = find_error_handler(app, server_error, plan.scopes)
-    rv: Any = server_error if handler is None else await call(handler, server_error)
-    return await finalize(app, ctx, plan, rv, call, from_error_handler=True)
-
-
-async def teardown(
-    app: Kolben, ctx: AppContext, exc: BaseException | None, call: Call
-) -> None:
-    """Run the request and app teardown functions; every one of them runs.
-
-    The first exception a teardown function raises is re-raised after the
-    others have run.
-    """
-    if ctx._is_copy:
-        return
-    first_error: BaseException | None = None
-    funcs: tuple[Callable[..., Any], ...] = ()
-    if ctx.request is not None:
-        chosen = ctx._teardown_request
-        if chosen is None:
-            chosen = tuple(reversed(app.teardown_request_funcs.get(None, ())))
-        funcs = chosen
-    if ctx._owns_app_ctx:
-        funcs += tuple(reversed(app.teardown_appcontext_funcs))
-    for f in funcs:
-        try:
-            await call(f, exc)
-        except Exception as e:
-            first_error = first_error or e
-    if ctx.request is not None:
-        if signals.request_tearing_down.receivers:
-            signals.request_tearing_down.send(
-                app, _async_wrapper=app.ensure_sync, exc=exc
-            )
-        ctx.request.close()
-    if ctx._owns_app_ctx and signals.appcontext_tearing_down.receivers:
-        signals.appcontext_tearing_down.send(
-            app, _async_wrapper=app.ensure_sync, exc=exc
-        )
-    if first_error is not None:
-        raise first_error

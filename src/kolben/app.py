@@ -10,10 +10,11 @@ import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from . import _dispatch
-from ._concurrency import SyncRunner, drive, run_coroutine_sync
+from . import _dispatch, _pipeline_sync, asgi, wsgi
+from ._concurrency import SyncRunner, run_coroutine_sync
 from ._internal import lazy
 from ._scaffold import Scaffold, setupmethod
+from ._urls import build_url
 from .config import DEFAULT_CONFIG, Config
 from .ctx import AppContext, _AppCtxGlobals
 from .globals import _cv_app
@@ -27,6 +28,10 @@ from .sessions import SecureCookieSessionInterface, SessionInterface
 
 if TYPE_CHECKING:
     from .testing import KolbenClient
+
+# PERF: module-level tuples; ``A | B`` in isinstance builds a Union each call.
+_STREAM_TYPES = (Iterator, AsyncIterator)
+_HEADER_TYPES = (Headers, dict, tuple, list)
 
 # Tells uvicorn and other servers that calling the app with three arguments
 # returns a coroutine: the object is an ASGI 3 app as well as a WSGI app.
@@ -105,6 +110,7 @@ class Kolben(Scaffold):
         self._default_plan = _dispatch.Plan(self, None)
         self._sync_runner: SyncRunner | None = None
         self._trusted_hosts: list[str] = []
+        self._async_funcs: dict[Callable[..., Any], bool] = {}
         self._matches_domains = False
 
     # -- properties ------------------------------------------------------------
@@ -289,6 +295,9 @@ class Kolben(Scaffold):
                 for endpoint in self.view_functions
             }
             self._default_plan = _dispatch.Plan(self, None)
+            self._async_funcs = {
+                f: inspect.iscoroutinefunction(f) for f in self._registered_funcs()
+            }
             self._sync_runner = SyncRunner(int(self.config["SYNC_THREADS"]))
             # PERF: settings that shape matching are read once, here, rather
             # than on every request.
@@ -332,11 +341,30 @@ class Kolben(Scaffold):
             return _subdomain(request.host, server_name)
         return ""
 
+    def _registered_funcs(self) -> Iterator[Callable[..., Any]]:
+        yield from self.view_functions.values()
+        for registry in (
+            self.before_request_funcs,
+            self.after_request_funcs,
+            self.teardown_request_funcs,
+            self.url_value_preprocessors,
+        ):
+            for funcs in registry.values():
+                yield from funcs
+        for by_code in self.error_handler_spec.values():
+            for handlers in by_code.values():
+                yield from handlers.values()
+        yield from self.teardown_appcontext_funcs
+
     async def _call_offload(
         self, f: Callable[..., Any], /, *args: Any, **kwargs: Any
     ) -> Any:
         """Await async functions; run sync ones in the thread pool."""
-        if inspect.iscoroutinefunction(f):
+        # PERF: registered functions were classified once, at the first request.
+        is_async = self._async_funcs.get(f)
+        if is_async is None:
+            is_async = inspect.iscoroutinefunction(f)
+        if is_async:
             return await f(*args, **kwargs)
         assert self._sync_runner is not None
         return await self._sync_runner.run(f, *args, **kwargs)
@@ -352,7 +380,7 @@ class Kolben(Scaffold):
         return wrapper
 
     def _teardown(self, ctx: AppContext, exc: BaseException | None) -> None:
-        drive(_dispatch.teardown(self, ctx, exc, _dispatch.call_inline))
+        _pipeline_sync.teardown(self, ctx, exc, _dispatch.call_inline)
 
     def wsgi_app(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -363,9 +391,7 @@ class Kolben(Scaffold):
 
             app.wsgi_app = ProxyFix(app.wsgi_app)
         """
-        from .wsgi import handle
-
-        return handle(self, environ, start_response)
+        return wsgi.handle(self, environ, start_response)
 
     async def asgi_app(
         self,
@@ -374,9 +400,7 @@ class Kolben(Scaffold):
         send: Callable[[dict[str, Any]], Any],
     ) -> None:
         """The ASGI application; wrap this attribute to add ASGI middleware."""
-        from .asgi import handle
-
-        await handle(self, scope, receive, send)
+        await asgi.handle(self, scope, receive, send)
 
     def __call__(self, *args: Any) -> Any:
         """Serve WSGI ``(environ, start_response)`` or ASGI ``(scope, receive, send)``.
@@ -416,7 +440,7 @@ class Kolben(Scaffold):
                 raise TypeError(self._none_message())
             elif isinstance(rv, HTTPException):
                 rv = self._http_exception_response(rv)
-            elif isinstance(rv, Iterator | AsyncIterator):
+            elif isinstance(rv, _STREAM_TYPES):
                 return cls(rv, status, headers)
             else:
                 raise TypeError(
@@ -485,8 +509,6 @@ class Kolben(Scaffold):
         **values: Any,
     ) -> str:
         """Build the URL of ``endpoint``; see :func:`kolben.url_for`."""
-        from ._urls import build_url
-
         return build_url(self, endpoint, _anchor, _method, _scheme, _external, values)
 
     def inject_url_defaults(self, endpoint: str, values: dict[str, Any]) -> None:
@@ -554,7 +576,7 @@ def _unpack_tuple(rv: tuple[Any, ...]) -> tuple[Any, Any, Any]:
     if len(rv) == 3:
         return rv[0], rv[1], rv[2]
     if len(rv) == 2:
-        if isinstance(rv[1], Headers | dict | tuple | list):
+        if isinstance(rv[1], _HEADER_TYPES):
             return rv[0], None, rv[1]
         return rv[0], rv[1], None
     raise TypeError(

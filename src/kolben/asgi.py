@@ -15,8 +15,8 @@ import tempfile
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from . import _dispatch
-from ._concurrency import _serving_loop, drive
+from . import _dispatch, _pipeline, _pipeline_sync
+from ._concurrency import _serving_loop
 from .ctx import AppContext
 from .http.exceptions import RequestEntityTooLarge
 from .response import _NO_BODY
@@ -71,19 +71,17 @@ async def _http(
     assert runner is not None
     token = _serving_loop.set(asyncio.get_running_loop())
     try:
-        if plan.is_async:
-            response: Response = await _dispatch.handle_request(
+        if plan.on_loop:
+            response: Response = await _pipeline.handle_request(
                 app, ctx, plan, app._call_offload
             )
         else:
-            response = await runner.run(_run_sync_pipeline, app, ctx, plan)
+            response = await runner.run(
+                _pipeline_sync.handle_request, app, ctx, plan, _dispatch.call_inline
+            )
         await _send_response(app, response, request.method, receive, send)
     finally:
         _serving_loop.reset(token)
-
-
-def _run_sync_pipeline(app: Kolben, ctx: AppContext, plan: _dispatch.Plan) -> Response:
-    return drive(_dispatch.handle_request(app, ctx, plan, _dispatch.call_inline))
 
 
 def _find_body_headers(scope: dict[str, Any]) -> tuple[int | None, bool]:

@@ -66,7 +66,7 @@ class Request:
         self.environ = environ
         self.scope = None
         self.app = app
-        self.method = environ.get("REQUEST_METHOD", "GET").upper()
+        self.method: str = environ.get("REQUEST_METHOD", "GET").upper()
         try:
             script = environ.get("SCRIPT_NAME", "")
             if script:
@@ -76,8 +76,8 @@ class Request:
             # Answered as a 400 by dispatch, like a routing error.
             self.routing_exception = e
             script = path = ""
-        self.root_path = script.rstrip("/")
-        self.path = "/" + path.lstrip("/")
+        self.root_path: str = script.rstrip("/")
+        self.path: str = "/" + path.lstrip("/")
         self._query: str = environ.get("QUERY_STRING", "")
         self._body: BinaryIO | None = None
 
@@ -234,14 +234,15 @@ class Request:
     @lazy
     def headers(self) -> Headers:
         """The request headers, case-insensitive."""
+        # PERF: the server parsed these; a field cannot hold CR or LF.
         if self.scope is not None:
-            return Headers(
+            return Headers._trusted(
                 [
                     (k.decode("latin-1"), v.decode("latin-1"))
                     for k, v in self.scope.get("headers", ())
                 ]
             )
-        return Headers(list(_environ_headers(self.environ)))
+        return Headers._trusted(list(_environ_headers(self.environ)))
 
     @lazy
     def cookies(self) -> ImmutableMultiDict[str, str]:

@@ -24,12 +24,27 @@ from .http.status import HTTP_STATUS_CODES, status_line
 _TEXT_TYPES = ("text/", "application/xml", "application/javascript")
 # Statuses that never carry a body (RFC 9110).
 _NO_BODY = frozenset({204, 304}) | frozenset(range(100, 200))
+_content_types: dict[str, str] = {}
+_BODY_TYPES = (str, bytes, bytearray)
 
 
 def _content_type(mimetype: str) -> str:
-    if mimetype.startswith(_TEXT_TYPES) and "charset" not in mimetype:
-        return f"{mimetype}; charset=utf-8"
-    return mimetype
+    """Return the Content-Type for ``mimetype``, with a charset for text.
+
+    PERF: responses reuse a handful of mimetypes, so each one is worked out
+    and validated once.
+    """
+    ct = _content_types.get(mimetype)
+    if ct is None:
+        ct = mimetype
+        if mimetype.startswith(_TEXT_TYPES) and "charset" not in mimetype:
+            ct = f"{mimetype}; charset=utf-8"
+        # SECURITY: it goes into a header unchecked from now on.
+        if "\r" in ct or "\n" in ct or "\0" in ct:
+            raise ValueError("Header values must not contain newline characters.")
+        if len(_content_types) < 256:
+            _content_types[mimetype] = ct
+    return ct
 
 
 class Response:
@@ -46,6 +61,10 @@ class Response:
 
     default_status = 200
     default_mimetype: str | None = "text/html"
+    # PERF: the defaults live on the class, so the common case sets nothing.
+    _status_code = 200
+    _status = status_line(200)
+    direct_passthrough = False
     #: The largest Set-Cookie value ``set_cookie`` accepts; browsers drop larger.
     max_cookie_size = 4093
 
@@ -58,27 +77,44 @@ class Response:
         content_type: str | None = None,
         direct_passthrough: bool = False,
     ) -> None:
-        self.headers = headers if type(headers) is Headers else Headers(headers)
-        if content_type is None:
-            if mimetype is None and "Content-Type" not in self.headers:
-                mimetype = self.default_mimetype
-            if mimetype is not None:
-                self.headers["Content-Type"] = _content_type(mimetype)
+        fields: list[tuple[str, str]] | None = None
+        if headers is None and content_type is None:
+            # PERF: the common case; every field here is one kolben made.
+            mimetype = mimetype or self.default_mimetype
+            fields = [("Content-Type", _content_type(mimetype))] if mimetype else []
+            self.headers = Headers._trusted(fields)
         else:
-            self.headers["Content-Type"] = content_type
-        if status is None:
-            self._status_code = self.default_status
-            self._status = status_line(self.default_status)
-        else:
+            self.headers = headers if type(headers) is Headers else Headers(headers)
+            if content_type is None:
+                if mimetype is None and "Content-Type" not in self.headers:
+                    mimetype = self.default_mimetype
+                if mimetype is not None:
+                    self.headers["Content-Type"] = _content_type(mimetype)
+            else:
+                self.headers["Content-Type"] = content_type
+        if status is not None:
             self.status = status
-        self.direct_passthrough = direct_passthrough
+        if direct_passthrough:
+            self.direct_passthrough = True
         self.response: Any
         if response is None:
             self.response = []
-        elif isinstance(response, str | bytes | bytearray):
-            self.set_data(response)
+        elif isinstance(response, _BODY_TYPES):
+            if fields is None:
+                self.set_data(response)
+            else:
+                body = (
+                    response.encode() if isinstance(response, str) else bytes(response)
+                )
+                self.response = [body]
+                fields.append(("Content-Length", str(len(body))))
         else:
             self.response = response
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._status_code = cls.default_status
+        cls._status = status_line(cls.default_status)
 
     # -- status ----------------------------------------------------------------
 
@@ -119,7 +155,7 @@ class Response:
     @property
     def is_streamed(self) -> bool:
         """Whether the body is an iterable produced as it is sent."""
-        return not isinstance(self.response, list | tuple)
+        return not isinstance(self.response, (list, tuple))
 
     def get_data(self, as_text: bool = False) -> Any:
         """Return the body; a streamed body is consumed and buffered.

@@ -163,7 +163,7 @@ def _encode_body(data: Any) -> tuple[bytes, str | None]:
         return b"", None
     if isinstance(data, str):
         return data.encode(), None
-    if isinstance(data, bytes | bytearray):
+    if isinstance(data, (bytes, bytearray)):
         return bytes(data), None
     if hasattr(data, "read"):
         return data.read(), None
@@ -173,7 +173,7 @@ def _encode_body(data: Any) -> tuple[bytes, str | None]:
         else (data.items() if hasattr(data, "items") else data)
     )
     flat = [(k, x) for k, v in items for x in (v if isinstance(v, list) else [v])]
-    if any(not isinstance(v, str | int | float) for _, v in flat):
+    if any(not isinstance(v, (str, int, float)) for _, v in flat):
         body, ctype = encode_multipart(flat)
         return body, ctype
     return url_encode(flat).encode(), "application/x-www-form-urlencoded"

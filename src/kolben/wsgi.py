@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from . import _dispatch
-from ._concurrency import drive, run_coroutine_sync
+from . import _dispatch, _pipeline_sync
+from ._concurrency import run_coroutine_sync
 from .ctx import AppContext
 from .response import _NO_BODY
 
@@ -32,9 +32,7 @@ def handle(
     preserve = environ.get("kolben.preserve_context")
     if preserve is not None:
         ctx.preserve = preserve
-    response: Response = drive(
-        _dispatch.handle_request(app, ctx, plan, _dispatch.call_inline)
-    )
+    response = _pipeline_sync.handle_request(app, ctx, plan, _dispatch.call_inline)
     start_response(response.status, response.headers.to_wsgi_list())
     return _body(response, request.method, environ)
 

@@ -1,0 +1,3 @@
+"""Tests for kolben.routing."""
+
+from __future__ import annotations

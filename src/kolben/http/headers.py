@@ -112,6 +112,18 @@ class Headers:
         else:
             self._list = _check_list(_pairs(defaults))
 
+    @classmethod
+    def _trusted(cls, pairs: list[tuple[str, str]]) -> Headers:
+        """Wrap a list of pairs that is known to be valid, without copying it.
+
+        PERF: for fields kolben builds itself (a response's Content-Type and
+        Content-Length) and for request headers a server has already parsed,
+        which cannot hold CR or LF. The list is used as given.
+        """
+        self = cls.__new__(cls)
+        self._list = pairs
+        return self
+
     # -- reading -----------------------------------------------------------
 
     @overload

@@ -77,6 +77,52 @@ def check_depth(data: bytes, limit: int) -> None:
             depth -= 1
 
 
+class _Encoder:
+    """Encode with fixed settings, reusing one C encoder.
+
+    PERF: ``json.dumps`` with any non-default argument, and even a kept
+    ``JSONEncoder``, build a new C encoder on every call. This builds it once.
+    It leaves out the encoder's record of containers in progress; a circular
+    structure is caught by the C recursion guard instead and reported with
+    the standard library's error.
+    """
+
+    def __init__(
+        self,
+        default: Any,
+        ensure_ascii: bool,
+        sort_keys: bool,
+        separators: tuple[str, str] | None,
+    ) -> None:
+        item_sep, key_sep = separators or (", ", ": ")
+        self._fallback = json.JSONEncoder(
+            default=default,
+            ensure_ascii=ensure_ascii,
+            sort_keys=sort_keys,
+            separators=(item_sep, key_sep),
+        )
+        make = getattr(json.encoder, "c_make_encoder", None)
+        quote = (
+            json.encoder.encode_basestring_ascii
+            if ensure_ascii
+            else json.encoder.encode_basestring
+        )
+        self._c_encode = (
+            make(None, default, quote, None, key_sep, item_sep, sort_keys, False, True)
+            if make is not None
+            else None
+        )
+
+    def encode(self, obj: Any) -> str:
+        """Return ``obj`` as JSON text."""
+        if self._c_encode is None:  # pragma: no cover - Pythons without _json
+            return self._fallback.encode(obj)
+        try:
+            return "".join(self._c_encode(obj, 0))
+        except RecursionError:
+            raise ValueError("Circular reference detected") from None
+
+
 class JSONProvider:
     """The interface an app's JSON provider implements.
 
@@ -125,7 +171,7 @@ class DefaultJSONProvider(JSONProvider):
 
     def __init__(self, app: Kolben) -> None:
         super().__init__(app)
-        self._encoders: dict[tuple[Any, ...], json.JSONEncoder] = {}
+        self._encoders: dict[tuple[Any, ...], _Encoder] = {}
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         """Serialize ``obj``, with this provider's settings as defaults."""
@@ -136,21 +182,17 @@ class DefaultJSONProvider(JSONProvider):
         kwargs.setdefault("sort_keys", self.sort_keys)
         return json.dumps(obj, **kwargs)
 
-    def _encoder(self, separators: tuple[str, str] | None) -> json.JSONEncoder:
+    def _encoder(self, separators: tuple[str, str] | None) -> _Encoder:
         """Return an encoder for the current settings, made once.
 
-        PERF: ``json.dumps`` with any non-default argument builds a new
-        encoder on every call. The settings stay public attributes, so the
-        cache is keyed by them and a changed setting takes effect at once.
+        The settings stay public attributes, so the cache is keyed by them and
+        a changed setting takes effect at once.
         """
         key = (self.default, self.ensure_ascii, self.sort_keys, separators)
         encoder = self._encoders.get(key)
         if encoder is None:
-            encoder = json.JSONEncoder(
-                default=self.default,
-                ensure_ascii=self.ensure_ascii,
-                sort_keys=self.sort_keys,
-                separators=separators,
+            encoder = _Encoder(
+                self.default, self.ensure_ascii, self.sort_keys, separators
             )
             self._encoders[key] = encoder
         return encoder

@@ -62,7 +62,8 @@ def _tag(value: Any) -> Any:
         return tagged
     if isinstance(value, list):
         return [_tag(x) for x in value]
-    if isinstance(value, str | int | float | bool) or value is None:
+    # Exact types: Markup is a str subclass and must be tagged.
+    if value is None or type(value) in (str, int, float, bool):
         return value
     for tag, test, dump, _ in _TAGS:
         if test(value):

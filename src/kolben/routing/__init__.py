@@ -27,3 +27,22 @@ from .exceptions import RoutingException as RoutingException
 from .exceptions import WebsocketMismatch as WebsocketMismatch
 from .map import Map as Map
 from .rules import Rule as Rule
+
+__all__ = [
+    "DEFAULT_CONVERTERS",
+    "AnyConverter",
+    "BaseConverter",
+    "BuildError",
+    "FloatConverter",
+    "IntegerConverter",
+    "Map",
+    "NumberConverter",
+    "PathConverter",
+    "RequestRedirect",
+    "RoutingException",
+    "Rule",
+    "UUIDConverter",
+    "UnicodeConverter",
+    "ValidationError",
+    "WebsocketMismatch",
+]

@@ -1,63 +1,47 @@
-"""The compiled matcher behind ``Map.match``: a dict for static rules, a regex.
+"""The matcher behind ``Map.match``: a dict, a dict of regexes, a slow path.
 
-Why a combined regex and not a segment tree: the tree walks the path in
-Python, a loop of dict lookups and per-segment regex calls for every
-request, while a regex made of every dynamic rule, in priority order, does
-the same search in C with one call. Python's ``re`` tries alternatives in
-order and backtracks, which is exactly "first rule in priority order that
-matches"; ``Match.lastindex`` names the rule, because the group wrapping it
-is the last to close.
+A static path is one dict lookup, which yields a table from method to
+outcome. Otherwise the path's first segment picks a :class:`Bucket` (one
+dict lookup), whose regex finds the first matching candidate, whose table
+gives the outcome for the method. Rules with a variable first segment sit
+in a "wild" bucket, tried second because they rank after every rule with a
+literal first segment.
 
-Priority is a total order on *candidates*. Each rule is a candidate as
-written (``EXACT``); a rule ending in ``/`` is also a candidate for the path
-without it (``SLASH_ADDED``: a 308 when strict, a match when not); a
-non-strict rule not ending in ``/`` is also a candidate for the path with
-one (``SLASH_DROPPED``, ranked after everything sharing its segments).
-Candidates are sorted by the rule's key (see ``rules._part_key``), then
-declaration order. Whatever outcome a request gets is the outcome of the
-first candidate, in that order, that matches it and takes its method.
-
-The fast path covers what requests usually need. Everything else (a wrong
+The fast path covers what requests usually need. Anything else (a wrong
 method, a ``ValidationError``, a redirect, a WebSocket) goes to the slow
-path, which walks the matching candidates in order. It uses a second regex
-whose alternative ``i`` only matches a subject ending in a character
-``<= chr(i)``: appending ``chr(k)`` resumes the search after candidate
-``k - 1``, in C, instead of looping over every rule in Python. Both regexes
-share literal prefixes between rules (see ``_trie``).
+path, which walks the matching candidates in order to find the outcome, or
+the methods for a 405.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from types import MappingProxyType
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
 from kolben.http.exceptions import MethodNotAllowed, NotFound
 
-from .converters import BaseConverter, ValidationError
+from ._compiler import (
+    SLASH_ADDED,
+    Alternative,
+    Bucket,
+    Candidate,
+    Groups,
+    MethodTable,
+    candidates,
+    default_providers,
+    method_table,
+)
+from .converters import ValidationError
 from .exceptions import RequestRedirect, WebsocketMismatch
-from .parser import Variable
-from .rules import Rule, _Bound, _regex
+from .rules import Rule, bound_of
 
-EXACT, SLASH_ADDED, SLASH_DROPPED = 0, 1, 2
-# Ranks a SLASH_DROPPED candidate after every candidate sharing its segments.
-_AFTER_ALL = (2,)
+__all__ = ["Matcher"]
+
 _SLASHES = re.compile("/{2,}")
 _PATH_SAFE = "!$&'()*+,/:;=@"
 _PLACEHOLDER = re.compile("<([^<>]+)>")
-# Literal text splits into chunks ending at each "/" to share prefixes in the
-# regex; branches then start with a segment's first character, which the
-# regex engine checks before entering a branch.
-_CHUNK = re.compile("[^/]*/|[^/]+")
-
-_Groups = tuple[tuple[str, int, BaseConverter | None], ...]
-# The fast path's answer for one method: (rule, absolute groups, defaults),
-# or () for "ask the slow path".
-_Outcome = tuple[Rule, _Groups, dict[str, Any] | None] | tuple[()]
-_Compiled = tuple["re.Pattern[str] | None", "list[_Alternative | None]"]
-_NEVER = re.compile("(?!)")
 
 
 def _empty_match() -> re.Match[str]:
@@ -68,65 +52,6 @@ def _empty_match() -> re.Match[str]:
 
 
 _NO_GROUPS = _empty_match()
-_EMPTY: Mapping[str | None, _Outcome] = MappingProxyType({})
-
-
-class _Candidate:
-    """One way a rule can match: as written, or with a slash added/dropped."""
-
-    __slots__ = (
-        "chunks",
-        "group_count",
-        "groups",
-        "kind",
-        "literal",
-        "methods",
-        "order",
-        "rest",
-        "rule",
-        "simple",
-    )
-
-    def __init__(
-        self, rule: Rule, bound: _Bound, kind: int, simple: bool, has_domains: bool
-    ) -> None:
-        self.rule = rule
-        self.kind = kind
-        self.methods = rule.methods
-        self.order = 0
-        #: Whether the fast path may return this candidate's match as is.
-        self.simple = simple and (kind != SLASH_ADDED or not rule.strict_slashes)
-        #: The exact path this candidate answers, when it has no variables.
-        self.literal = None
-        if bound.static_domain is not None:
-            self.literal = _literal_path(bound.static_path, kind)
-        items = _candidate_items(bound, kind, has_domains)
-        position = 0
-        while position < len(items) and isinstance(items[position], str):
-            position += 1
-        literal = "".join(item for item in items[:position] if isinstance(item, str))
-        #: The leading literal text, in chunks that end at each "/".
-        self.chunks = tuple(_CHUNK.findall(literal))
-        rest, groups, next_group = _regex(items[position:], bound.converters, 1)
-        if kind == SLASH_ADDED and rest:
-            rest += "(?<!/)"  # a path ending in "/" is the EXACT candidate's
-        #: The regex for everything after the literal text (no anchor).
-        self.rest = rest
-        self.groups: _Groups = tuple(groups)
-        self.group_count = next_group - 1
-
-
-class _Alternative:
-    """Adjacent candidates with the same regex: one branch of the regex."""
-
-    __slots__ = ("candidates", "chunks", "group_count", "index", "rest")
-
-    def __init__(self, candidate: _Candidate, index: int) -> None:
-        self.chunks = candidate.chunks
-        self.rest = candidate.rest
-        self.group_count = candidate.group_count
-        self.index = index
-        self.candidates = [candidate]
 
 
 class _Seen:
@@ -151,69 +76,55 @@ class Matcher:
         self, rules: Sequence[Rule], *, merge_slashes: bool, redirect_defaults: bool
     ) -> None:
         matching = [rule for rule in rules if not rule.build_only]
-        self.has_domains = any(_bound(rule).static_domain != "" for rule in matching)
+        self.has_domains = any(bound_of(rule).static_domain != "" for rule in matching)
         self.merge_slashes = merge_slashes
         self._providers = default_providers(rules) if redirect_defaults else {}
-        candidates = self._candidates(matching)
-        self._alternatives = _alternatives(candidates)
-        dynamic = [
-            alt for alt in self._alternatives if alt.candidates[0].literal is None
-        ]
-        regex, self._fast_table = _compile(dynamic, resumable=False)
-        self._fast_regex = regex or _NEVER
-        self._fast = [
-            _method_table(alt.candidates, group) if alt else _EMPTY
-            for group, alt in enumerate(self._fast_table)
-        ]
-        self._static = self._static_entries(candidates)
-        self._resumable: _Compiled | None = None
+        ordered = candidates(matching, self.has_domains, self._providers)
+        by_segment: dict[str | None, list[Candidate]] = {}
+        for candidate in ordered:
+            segment = None if self.has_domains else candidate.first_segment()
+            by_segment.setdefault(segment, []).append(candidate)
+        self._wild = Bucket(by_segment.pop(None, []))
+        self._buckets = {key: Bucket(group) for key, group in by_segment.items()}
+        self._static = self._static_tables(ordered)
 
-    def _candidates(self, rules: list[Rule]) -> list[_Candidate]:
-        """Return every rule's candidates in priority order."""
-        ranked: list[tuple[Any, int, int, _Candidate]] = []
-        for position, (rule, key) in enumerate(zip(rules, _keys(rules), strict=True)):
-            bound = _bound(rule)
-            simple = rule.redirect_to is None and rule not in self._providers
-            domains = self.has_domains
-            exact = _Candidate(rule, bound, EXACT, simple, domains)
-            ranked.append((key, position, EXACT, exact))
-            if bound.slash_variant:
-                added = _Candidate(rule, bound, SLASH_ADDED, simple, domains)
-                ranked.append((key, position, SLASH_ADDED, added))
-            elif not rule.strict_slashes:
-                dropped = _Candidate(rule, bound, SLASH_DROPPED, simple, domains)
-                ranked.append(((*key, _AFTER_ALL), position, SLASH_DROPPED, dropped))
-        ranked.sort(key=lambda entry: entry[:3])
-        for order, entry in enumerate(ranked):
-            entry[3].order = order
-        return [entry[3] for entry in ranked]
-
-    def _static_entries(
-        self, candidates: list[_Candidate]
-    ) -> dict[Any, Mapping[str | None, _Outcome]]:
-        """Map each static path (and domain) to its answer per method."""
-        by_path: dict[Any, list[_Candidate]] = {}
-        for candidate in candidates:
+    def _static_tables(self, ordered: list[Candidate]) -> dict[Any, MethodTable]:
+        """Map each static path (and domain) to its method table."""
+        by_path: dict[Any, list[Candidate]] = {}
+        for candidate in ordered:
             if candidate.literal is not None:
-                key = self._key(_bound(candidate.rule).static_domain, candidate.literal)
+                domain = bound_of(candidate.rule).static_domain or ""
+                path = candidate.literal
+                key = (domain, path) if self.has_domains else path
                 by_path.setdefault(key, []).append(candidate)
-        entries: dict[Any, Mapping[str | None, _Outcome]] = {}
+        tables: dict[Any, MethodTable] = {}
         for key, group in by_path.items():
-            entries[key] = _method_table(group, 0)
-            subject = "".join(key) if self.has_domains else key
-            found = self._fast_regex.match(subject)
-            if found is not None:
-                alternative = self._fast_table[found.lastindex or 0]
-                if alternative is not None:
-                    if alternative.candidates[0].order < group[-1].order:
-                        # A dynamic rule outranks part of this entry (a
-                        # converter that matches ""): always ask the slow path.
-                        entries[key] = _EMPTY
-        return entries
+            domain, path = key if self.has_domains else ("", key)
+            # A dynamic rule can outrank part of a static entry when its
+            # converter matches "" (string(minlength=0)): leave those paths
+            # to the slow path.
+            first = next(self._candidates_matching(domain, path), None)
+            safe = first is None or first[0].candidates[0].order > group[-1].order
+            tables[key] = method_table(group, 0) if safe else {}
+        return tables
 
-    def _key(self, domain: str | None, path: str) -> Any:
-        """Return the static table's key for a domain and a path."""
-        return (domain, path) if self.has_domains else path
+    def _candidates_matching(
+        self, domain: str, path: str
+    ) -> Iterator[tuple[Alternative, re.Match[str]]]:
+        """Yield the dynamic alternatives matching a path, in priority order."""
+        subject = domain + path
+        for bucket in self._buckets_for(path):
+            found = bucket.regex.match(subject)
+            if found is not None:
+                alternative = bucket.table[found.lastindex or 0]
+                assert alternative is not None
+                yield alternative, found
+
+    def _buckets_for(self, path: str) -> tuple[Bucket, ...]:
+        """Return the buckets to search for a path, in priority order."""
+        end = path.find("/", 1)
+        bucket = self._buckets.get(path[1:end] if end > 0 else path[1:])
+        return (bucket, self._wild) if bucket is not None else (self._wild,)
 
     def match(
         self, path: str, method: str, domain: str, websocket: bool
@@ -236,15 +147,14 @@ class Matcher:
             key = subject = path
         # PERF: a static path is one dict lookup; a dynamic one a regex call.
         table = self._static.get(key)
-        found = _NO_GROUPS  # static outcomes have no groups to read
+        found = _NO_GROUPS  # static outcomes read no groups
         if table is None:
-            match = self._fast_regex.match(subject)
-            if match is None:
+            searched = self._search(path, subject)
+            if searched is None:
                 if self.merge_slashes and "//" in path:
                     return self.slow_match(path, method, domain, websocket)
                 raise NotFound()
-            found = match
-            table = self._fast[found.lastindex or 0]
+            table, found = searched
         hit = table.get(method)
         if hit is None:
             hit = table.get(None)
@@ -261,6 +171,22 @@ class Matcher:
         if defaults:
             values.update(defaults)
         return rule, values
+
+    def _search(
+        self, path: str, subject: str
+    ) -> tuple[MethodTable, re.Match[str]] | None:
+        """Find the first dynamic alternative matching; return its table."""
+        end = path.find("/", 1)
+        bucket = self._buckets.get(path[1:end] if end > 0 else path[1:], self._wild)
+        found = bucket.regex.match(subject)
+        if found is None:
+            if bucket is self._wild or not self._wild.table:
+                return None
+            bucket = self._wild
+            found = bucket.regex.match(subject)
+            if found is None:
+                return None
+        return bucket.fast[found.lastindex or 0], found
 
     def slow_match(
         self, path: str, method: str, domain: str, websocket: bool
@@ -296,8 +222,6 @@ class Matcher:
         :param path: The percent-decoded path.
         :param domain: The subdomain or host, when the map uses them.
         """
-        if self.has_domains and "/" in domain:
-            return set()
         methods: set[str] = set()
         paths = [path]
         if self.merge_slashes and "//" in path:
@@ -310,12 +234,12 @@ class Matcher:
                     if _converts(candidate, found):
                         methods |= candidate.methods
             if methods:
-                break
+                return methods
         return methods
 
     def _first(
         self, domain: str, path: str, method: str, websocket: bool, seen: _Seen
-    ) -> tuple[_Candidate, dict[str, Any]] | None:
+    ) -> tuple[Candidate, dict[str, Any]] | None:
         """Return the first candidate that takes the request, and its values."""
         for alternative, found in self._matching(domain, path):
             for candidate in alternative.candidates:
@@ -326,26 +250,16 @@ class Matcher:
 
     def _matching(
         self, domain: str, path: str
-    ) -> Iterator[tuple[_Alternative, re.Match[str]]]:
-        """Yield every alternative whose regex matches, in priority order."""
-        if self._resumable is None:
-            self._resumable = _compile(self._alternatives, resumable=True)
-        regex, table = self._resumable
-        if regex is None:
+    ) -> Iterator[tuple[Alternative, re.Match[str]]]:
+        """Yield every alternative (static ones too) matching, in order."""
+        if self.has_domains and "/" in domain:
             return
         subject = domain + path if self.has_domains else path
-        start = 0
-        while True:
-            found = regex.match(subject + chr(start))
-            if found is None:
-                return
-            alternative = table[found.lastindex or 0]
-            assert alternative is not None
-            yield alternative, found
-            start = alternative.index + 1
+        for bucket in self._buckets_for(path):
+            yield from bucket.matching(subject)
 
     def _finish(
-        self, candidate: _Candidate, values: dict[str, Any], path: str, method: str
+        self, candidate: Candidate, values: dict[str, Any], path: str, method: str
     ) -> tuple[Rule, dict[str, Any]]:
         """Apply slash, defaults and ``redirect_to`` redirects to a match."""
         rule = candidate.rule
@@ -353,218 +267,33 @@ class Matcher:
             raise RequestRedirect(_location(path + "/"))
         if rule.defaults:
             values.update(rule.defaults)
-        for provider in self._providers.get(rule, ()):
-            if provider.suitable_for(values, method):
-                try:
-                    _, target = provider.build(
-                        {**values, **(provider.defaults or {})}, append_unknown=False
-                    )
-                except ValidationError:
-                    continue
-                if target != _location(path):
-                    raise RequestRedirect(target)
-                break
+        target = self._default_redirect(rule, values, method)
+        if target is not None and target != _location(path):
+            raise RequestRedirect(target)
         if rule.redirect_to is not None:
             raise RequestRedirect(_redirect_target(rule, values))
         return rule, values
 
-
-def _keys(rules: list[Rule]) -> list[tuple[Any, ...]]:
-    """Return each rule's priority key: its parts' keys, with tie-breaks.
-
-    Two converter parts of equal weight at the same place are ordered by
-    the first rule (in declaration order) that has the part there, after
-    the same preceding parts. The result is Werkzeug's depth-first order:
-    at each segment static text first, converters by weight, then
-    declaration order, and a rule is only left for the next one at a
-    segment when nothing below it matches.
-    """
-    first_seen: dict[tuple[str, ...], int] = {}
-    keys: list[tuple[Any, ...]] = []
-    for position, rule in enumerate(rules):
-        identities: tuple[str, ...] = ()
-        key: list[tuple[Any, ...]] = []
-        for part_key, identity in _bound(rule).parts:
-            identities += (identity,)
-            first = first_seen.setdefault(identities, position)
-            key.append(part_key if part_key[0] == 0 else (*part_key, first))
-        keys.append(tuple(key))
-    return keys
-
-
-def default_providers(rules: Sequence[Rule]) -> dict[Rule, tuple[Rule, ...]]:
-    """Map rules to the same-endpoint rules whose defaults they redirect to.
-
-    As in Werkzeug: with ``/`` (defaults ``{"page": 1}``) and ``/<int:page>``
-    for one endpoint, ``/1`` redirects to ``/``.
-
-    :param rules: The map's rules.
-    """
-    providers: dict[Rule, tuple[Rule, ...]] = {}
-    for ordered in build_order(rules).values():
-        for position, rule in enumerate(ordered):
-            keys = _bound(rule).build_keys
-            found = tuple(
-                other
-                for other in ordered[:position]
-                if other.defaults
-                and not other.build_only
-                and other.rule != rule.rule
-                and _bound(other).build_keys == keys
-            )
-            if found:
-                providers[rule] = found
-    return providers
-
-
-def build_order(rules: Sequence[Rule]) -> dict[str | None, list[Rule]]:
-    """Group rules by endpoint, most specific first, as URL building tries them.
-
-    Rules needing more values come first, then rules with more defaults;
-    ties keep declaration order.
-
-    :param rules: The map's rules.
-    """
-    grouped: dict[str | None, list[Rule]] = {}
-    for rule in rules:
-        grouped.setdefault(rule.endpoint, []).append(rule)
-    for ordered in grouped.values():
-        ordered.sort(key=lambda r: (-len(_bound(r).build_keys), -len(r.defaults or ())))
-    return grouped
-
-
-def _bound(rule: Rule) -> _Bound:
-    """Return the compiled form of a bound rule."""
-    bound = rule._bound
-    if bound is None:
-        raise RuntimeError(f"{rule!r} is not bound to a map.")
-    return bound
-
-
-def _literal_path(static_path: str | None, kind: int) -> str | None:
-    """Return the literal path a static candidate answers, else ``None``."""
-    if static_path is None:
+    def _default_redirect(
+        self, rule: Rule, values: dict[str, Any], method: str
+    ) -> str | None:
+        """Return the URL of the first rule whose defaults cover the values."""
+        for provider in self._providers.get(rule, ()):
+            if provider.suitable_for(values, method):
+                merged = {**values, **(provider.defaults or {})}
+                try:
+                    return provider.build(merged, append_unknown=False)[1]
+                except ValidationError:
+                    continue
         return None
-    if kind == SLASH_ADDED:
-        return static_path[:-1]
-    if kind == SLASH_DROPPED:
-        return static_path + "/"
-    return static_path
 
 
-def _candidate_items(
-    bound: _Bound, kind: int, has_domains: bool
-) -> list[str | Variable]:
-    """Return what a candidate matches: domain (if used) and path items."""
-    path = list(bound.path_items)
-    last = path[-1]
-    if kind == SLASH_ADDED and isinstance(last, str):
-        path[-1:] = [last[:-1]] if last != "/" else []
-    elif kind == SLASH_DROPPED:
-        path[-1:] = [last + "/"] if isinstance(last, str) else [last, "/"]
-    return [*bound.domain_items, *path] if has_domains else path
-
-
-def _alternatives(candidates: list[_Candidate]) -> list[_Alternative]:
-    """Group adjacent candidates with the same regex into alternatives."""
-    alternatives: list[_Alternative] = []
-    for candidate in candidates:
-        previous = alternatives[-1] if alternatives else None
-        if (
-            previous is not None
-            and previous.chunks == candidate.chunks
-            and previous.rest == candidate.rest
-        ):
-            previous.candidates.append(candidate)
-        else:
-            alternatives.append(_Alternative(candidate, len(alternatives)))
-    return alternatives
-
-
-def _compile(alternatives: list[_Alternative], *, resumable: bool) -> _Compiled:
-    """Compile alternatives into one regex; map group numbers to them.
-
-    The returned table is indexed by ``Match.lastindex``. A resumable regex
-    expects one more character at the end of the subject: alternative ``i``
-    only matches when that character is ``<= chr(i)``.
-    """
-    if not alternatives:
-        return None, [None]
-    table: list[_Alternative | None] = [None]
-    branches: list[tuple[tuple[str, ...], str]] = []
-    for alternative in alternatives:
-        end = f"[\\x00-\\U{alternative.index:08x}]\\Z" if resumable else "\\Z"
-        branches.append((alternative.chunks, f"({alternative.rest}{end})"))
-        table.append(alternative)
-        table.extend([None] * alternative.group_count)
-    return re.compile(_trie(branches, 0), re.DOTALL), table
-
-
-def _trie(branches: list[tuple[tuple[str, ...], str]], depth: int) -> str:
-    """Join branches into an alternation, factoring out shared literal chunks.
-
-    PERF: ``(?:/api(?:/users...|/posts...)|/blog...)`` lets the regex engine
-    reject a whole group of rules on one character, so a 404 or a late rule
-    costs a few branch tests, not one per rule. Branch order is kept.
-    """
-    out: list[str] = []
-    start = 0
-    while start < len(branches):
-        chunks, tail = branches[start]
-        if depth >= len(chunks):
-            out.append(tail)
-            start += 1
-            continue
-        end = start + 1
-        while (
-            end < len(branches)
-            and len(branches[end][0]) > depth
-            and branches[end][0][depth] == chunks[depth]
-        ):
-            end += 1
-        if end - start == 1:
-            out.append("".join(re.escape(chunk) for chunk in chunks[depth:]) + tail)
-        else:
-            inner = _trie(branches[start:end], depth + 1)
-            out.append(f"{re.escape(chunks[depth])}(?:{inner})")
-        start = end
-    return "|".join(out)
-
-
-def _method_table(
-    candidates: list[_Candidate], group: int
-) -> Mapping[str | None, _Outcome]:
-    """Map each method to the fast outcome of the first candidate taking it.
-
-    ``None`` is the key for "any other method"; ``()`` means "ask the slow
-    path". WebSocket candidates are left to the slow path.
-
-    :param candidates: Candidates sharing one regex (or one static path).
-    :param group: The regex group that wraps them, for absolute groups.
-    """
-    table: dict[str | None, _Outcome] = {}
-    for candidate in candidates:
-        if candidate.rule.websocket:
-            continue
-        outcome: _Outcome = ()
-        if candidate.simple:
-            rule = candidate.rule
-            groups = tuple((n, group + offset, c) for n, offset, c in candidate.groups)
-            outcome = (rule, groups, rule.defaults)
-        if candidate.methods is None:
-            table.setdefault(None, outcome)
-            break
-        for method in candidate.methods:
-            table.setdefault(method, outcome)
-    return table
-
-
-def _convert(groups: _Groups, found: re.Match[str] | None, base: int) -> dict[str, Any]:
-    """Return the converted values of a match.
+def _convert(groups: Groups, found: re.Match[str]) -> dict[str, Any]:
+    """Return the converted values of a slow-path match.
 
     :raises ValidationError: If a converter refuses its value.
     """
-    assert found is not None
+    base = found.lastindex or 0
     values: dict[str, Any] = {}
     for name, group, converter in groups:
         text = found.group(base + group)
@@ -572,17 +301,17 @@ def _convert(groups: _Groups, found: re.Match[str] | None, base: int) -> dict[st
     return values
 
 
-def _converts(candidate: _Candidate, found: re.Match[str]) -> bool:
+def _converts(candidate: Candidate, found: re.Match[str]) -> bool:
     """Tell whether the converters accept a candidate's matched values."""
     try:
-        _convert(candidate.groups, found, found.lastindex or 0)
+        _convert(candidate.groups, found)
     except ValidationError:
         return False
     return True
 
 
 def _consider(
-    candidate: _Candidate,
+    candidate: Candidate,
     found: re.Match[str],
     method: str,
     websocket: bool,
@@ -598,7 +327,7 @@ def _consider(
         # rule would take, so it does not turn a 405 into a redirect.
         return None
     try:
-        values = _convert(candidate.groups, found, found.lastindex or 0)
+        values = _convert(candidate.groups, found)
     except ValidationError:
         return None
     if methods is not None and not allowed:
@@ -625,7 +354,7 @@ def _location(path: str) -> str:
 def _redirect_target(rule: Rule, values: dict[str, Any]) -> str:
     """Fill a rule's ``redirect_to`` placeholders with the matched values."""
     target = rule.redirect_to or ""
-    converters = _bound(rule).converters
+    converters = bound_of(rule).converters
     filled = _PLACEHOLDER.sub(
         lambda found: converters[found[1]].to_url(values[found[1]]), target
     )

@@ -6,7 +6,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 if TYPE_CHECKING:
@@ -61,9 +61,13 @@ class BaseConverter:
     part_isolating: bool = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Make a subclass whose own regex contains ``/`` span segments.
+
+        Unless the subclass sets ``part_isolating`` itself (as Werkzeug 2.3).
+
+        :param kwargs: Passed on to ``object.__init_subclass__``.
+        """
         super().__init_subclass__(**kwargs)
-        # A converter whose own regex can match "/" spans segments, unless the
-        # subclass states otherwise (Werkzeug 2.3 behaviour).
         if "regex" in cls.__dict__ and "part_isolating" not in cls.__dict__:
             cls.part_isolating = "/" not in cls.regex
 
@@ -182,8 +186,6 @@ class NumberConverter(BaseConverter):
     """
 
     weight = 50
-    #: The unsigned form of the regex; ``signed=True`` prefixes ``-?``.
-    unsigned_regex: ClassVar[str] = "[0-9]+"
     #: Turns the matched text (or a value to build) into the number type.
     num_convert: staticmethod[[Any], Any] = staticmethod(int)
 
@@ -200,7 +202,8 @@ class NumberConverter(BaseConverter):
         self.min = min
         self.max = max
         self.signed = signed
-        self.regex = f"-?{self.unsigned_regex}" if signed else self.unsigned_regex
+        if signed:
+            self.regex = f"-?{self.regex}"
 
     def to_python(self, value: str) -> Any:
         """Parse the number and check the length and the bounds.
@@ -240,6 +243,8 @@ class IntegerConverter(NumberConverter):
     scripts' digits, giving one resource many URLs.
     """
 
+    regex = "[0-9]+"
+
 
 class FloatConverter(NumberConverter):
     """Match ``digits.digits`` and convert it to ``float``.
@@ -250,7 +255,7 @@ class FloatConverter(NumberConverter):
     :param signed: Accept a leading ``-``.
     """
 
-    unsigned_regex = r"[0-9]+\.[0-9]+"
+    regex = r"[0-9]+\.[0-9]+"
     num_convert = staticmethod(float)
 
     def __init__(

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pprint import pformat
 from typing import Any
 
-from ._matcher import Matcher, build_order
+from ._compiler import build_order
+from ._matcher import Matcher
 from .converters import DEFAULT_CONVERTERS, BaseConverter, ValidationError
 from .exceptions import BuildError
 from .rules import Rule
@@ -121,9 +122,11 @@ class Map:
         return any(wanted <= rule.arguments for rule in self.iter_rules(endpoint))
 
     def __iter__(self) -> Iterator[Rule]:
+        """Iterate over all rules in declaration order."""
         return self.iter_rules()
 
     def __len__(self) -> int:
+        """Return the number of rules."""
         return len(self._rules)
 
     def __repr__(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 __all__ = ["Variable", "parse_converter_args", "parse_rule"]
@@ -26,7 +27,9 @@ _INT_LITERAL = re.compile(r"[+-]?[0-9]+")
 _FLOAT_LITERAL = re.compile(
     r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+(?=[eE]))(?:[eE][+-]?[0-9]+)?"
 )
-_CONSTANTS: Mapping[str, Any] = {"True": True, "False": False, "None": None}
+_CONSTANTS: Mapping[str, Any] = MappingProxyType(
+    {"True": True, "False": False, "None": None}
+)
 
 
 class Variable(NamedTuple):

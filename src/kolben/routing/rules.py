@@ -22,6 +22,9 @@ _QUERY_SAFE = "!$'()*,/:;?@"
 _WEBSOCKET_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _SLASHES = re.compile("/{2,}")
 _PLACEHOLDER = re.compile("<([^<>]+)>")
+# How to build a URL part: the leading quoted text, then for each variable
+# its name, converter and the quoted text after it.
+_BuildOps = tuple[str, tuple[tuple[str, BaseConverter, str], ...]]
 
 
 class Rule:
@@ -84,8 +87,8 @@ class Rule:
         self.map: Map | None = None
         self._items = parse_rule(string)
         # Parse both domain strings now so syntax errors surface here.
-        self._subdomain_items = parse_rule(subdomain) if subdomain else []
-        self._host_items = parse_rule(host) if host else []
+        self._subdomain_items = _parse_domain(string, "subdomain", subdomain)
+        self._host_items = _parse_domain(string, "host", host)
         #: The names of the rule's variables (domain ones too, once bound).
         self.arguments: frozenset[str] = frozenset(_names(self._items))
         self._bound: _Bound | None = None
@@ -105,6 +108,7 @@ class Rule:
 
         :param map: The map the rule belongs to.
         :raises ValueError: If a converter is unknown or rejects its arguments.
+        :raises RuntimeError: If the rule is already bound.
         """
         if self.map is not None:
             raise RuntimeError(
@@ -130,17 +134,18 @@ class Rule:
 
         :param values: The values for the URL.
         :param method: The method the URL is for, or ``None``.
+        :raises RuntimeError: If the rule is not bound to a map.
         """
         if method is not None and self.methods is not None:
             if method not in self.methods:
                 return False
-        defaults = self.defaults or {}
-        for name in self.arguments:
-            if name not in values and name not in defaults:
-                return False
-        for name, value in defaults.items():
-            if name in values and values[name] != value:
-                return False
+        # PERF: url_for() calls this a lot; compare key sets in C.
+        if not values.keys() >= bound_of(self).required:
+            return False
+        if self.defaults:
+            for name, value in self.defaults.items():
+                if name in values and values[name] != value:
+                    return False
         return True
 
     def build(
@@ -154,17 +159,14 @@ class Rule:
             as a query string.
         :raises ValidationError: If a converter refuses a value.
         """
-        bound = self._bound
-        if bound is None:
-            raise RuntimeError(f"{self!r} is not bound to a map.")
+        bound = bound_of(self)
         defaults = self.defaults or {}
-        domain = bound.domain_url
-        if domain is None:
+        domain, variables = bound.domain_ops
+        if variables:
             domain = _fill(bound.domain_ops, values, defaults)
-        path = bound.path_url
-        if path is None:
-            path = _fill(bound.path_ops, values, defaults)
-        if append_unknown:
+        path = _fill(bound.path_ops, values, defaults)
+        # PERF: the usual url_for() has no query values; check keys in C.
+        if append_unknown and not values.keys() <= bound.build_keys:
             query = _encode_query(values, bound.build_keys)
             if query:
                 path = f"{path}?{query}"
@@ -176,6 +178,18 @@ class Rule:
     def __repr__(self) -> str:
         methods = f" ({', '.join(sorted(self.methods))})" if self.methods else ""
         return f"<{type(self).__name__} {self.rule!r}{methods} -> {self.endpoint}>"
+
+
+def bound_of(rule: Rule) -> _Bound:
+    """Return what binding compiled for ``rule``.
+
+    :param rule: A rule added to a map.
+    :raises RuntimeError: If the rule is not bound.
+    """
+    bound = rule._bound
+    if bound is None:
+        raise RuntimeError(f"{rule!r} is not bound to a map; add it to a Map first.")
+    return bound
 
 
 def _normalize_methods(
@@ -200,25 +214,30 @@ def _normalize_methods(
     return frozenset(upper)
 
 
+def _parse_domain(rule: str, what: str, domain: str | None) -> list[str | Variable]:
+    """Parse a rule's subdomain or host; errors name the rule too."""
+    if not domain:
+        return []
+    try:
+        return parse_rule(domain)
+    except ValueError as exc:
+        raise ValueError(f"{exc} It is the {what} of URL rule {rule!r}.") from None
+
+
 def _names(items: Iterable[str | Variable]) -> Iterable[str]:
     """Yield the variable names among parsed rule items."""
     return (item.name for item in items if isinstance(item, Variable))
 
 
 def _fill(
-    ops: tuple[tuple[str, BaseConverter | None], ...],
-    values: Mapping[str, Any],
-    defaults: Mapping[str, Any],
+    ops: _BuildOps, values: Mapping[str, Any], defaults: Mapping[str, Any]
 ) -> str:
-    """Join build ops, converting each variable's value with ``to_url``."""
-    return "".join(
-        [
-            text
-            if converter is None
-            else converter.to_url(values[text] if text in values else defaults[text])
-            for text, converter in ops
-        ]
-    )
+    """Fill build ops: each variable's value goes through ``to_url``."""
+    text, variables = ops
+    for name, converter, after in variables:
+        value = values[name] if name in values else defaults[name]
+        text += converter.to_url(value) + after
+    return text
 
 
 def _encode_query(values: Mapping[str, Any], known: frozenset[str]) -> str:
@@ -246,11 +265,10 @@ class _Bound:
         "converters",
         "domain_items",
         "domain_ops",
-        "domain_url",
         "parts",
         "path_items",
         "path_ops",
-        "path_url",
+        "required",
         "slash_variant",
         "static_domain",
         "static_path",
@@ -278,9 +296,9 @@ class _Bound:
         self.static_path = _literal(path_items)
         self.domain_ops = _build_ops(domain_items, convs)
         self.path_ops = _build_ops(path_items, convs)
-        self.domain_url = _literal(domain_items, quoted=True)
-        self.path_url = _literal(path_items, quoted=True)
         self.build_keys = frozenset(convs) | frozenset(rule.defaults or ())
+        #: The variables a build needs values for: those without a default.
+        self.required = frozenset(convs) - frozenset(rule.defaults or ())
         for name in _PLACEHOLDER.findall(rule.redirect_to or ""):
             if name not in convs:
                 raise ValueError(
@@ -335,13 +353,13 @@ def _converters(
                 f"Converter {item.converter!r} in URL rule {rule.rule!r}"
                 f" rejected its arguments: {exc}"
             ) from exc
-        _group_count(rule, converter)
+        _check_regex(rule, converter)
         result[item.name] = converter
     return result
 
 
-def _group_count(rule: Rule, converter: BaseConverter) -> int:
-    """Return how many groups a converter's regex has, checking it."""
+def _check_regex(rule: Rule, converter: BaseConverter) -> None:
+    """Check that a converter's regex compiles and has no named groups."""
     try:
         compiled = re.compile(converter.regex)
     except re.error as exc:
@@ -354,7 +372,6 @@ def _group_count(rule: Rule, converter: BaseConverter) -> int:
             f"{type(converter).__name__} in URL rule {rule.rule!r}: its regex"
             f" {converter.regex!r} must not use named groups; use (?:...)."
         )
-    return compiled.groups
 
 
 def _regex(
@@ -387,24 +404,30 @@ def _ends_with_slash(items: list[str | Variable]) -> bool:
     return isinstance(last, str) and last.endswith("/") and items != ["/"]
 
 
-def _literal(items: list[str | Variable], quoted: bool = False) -> str | None:
+def _literal(items: list[str | Variable]) -> str | None:
     """Return the text of items without variables, else ``None``."""
     if any(isinstance(item, Variable) for item in items):
         return None
-    text = "".join(item for item in items if isinstance(item, str))
-    return quote(text, safe=_STATIC_SAFE) if quoted else text
+    return "".join(item for item in items if isinstance(item, str))
 
 
 def _build_ops(
     items: list[str | Variable], convs: Mapping[str, BaseConverter]
-) -> tuple[tuple[str, BaseConverter | None], ...]:
-    """Return build ops: quoted text with ``None``, or a name and converter."""
-    return tuple(
-        (quote(item, safe=_STATIC_SAFE), None)
-        if isinstance(item, str)
-        else (item.name, convs[item.name])
-        for item in items
-    )
+) -> _BuildOps:
+    """Return how to build a URL part from parsed items, text quoted."""
+    head = ""
+    variables: list[tuple[str, BaseConverter, str]] = []
+    for item in items:
+        if isinstance(item, Variable):
+            variables.append((item.name, convs[item.name], ""))
+            continue
+        text = quote(item, safe=_STATIC_SAFE)
+        if variables:
+            name, converter, after = variables[-1]
+            variables[-1] = (name, converter, after + text)
+        else:
+            head += text
+    return head, tuple(variables)
 
 
 def _path_parts(
