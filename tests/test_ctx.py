@@ -251,3 +251,9 @@ def test_keeping_the_context_with_client(app: Kolben, client: KolbenClient) -> N
         assert torn_down == []
     assert torn_down == [True]
     assert not has_request_context()
+
+
+def test_popping_an_unpushed_context_is_an_error(app: Kolben) -> None:
+    ctx = app.app_context()
+    with pytest.raises(RuntimeError, match="popped more often than pushed"):
+        ctx.pop()

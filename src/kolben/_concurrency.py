@@ -104,6 +104,8 @@ class SyncRunner:
         """Run ``func`` in the pool with the current context and await it."""
         loop = asyncio.get_running_loop()
         ctx = contextvars.copy_context()
+        # Async code that this sync code calls goes back to this loop.
+        ctx.run(_serving_loop.set, loop)
         call = functools.partial(ctx.run, func, *args, **kwargs)
         return await loop.run_in_executor(self._get_executor(), call)
 

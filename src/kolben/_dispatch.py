@@ -23,7 +23,6 @@ from collections.abc import Awaitable, Callable
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import signals
 from ._concurrency import run_coroutine_sync
 from .http.exceptions import HTTPException
 
@@ -128,11 +127,3 @@ def find_error_handler(
                 if handler is not None:
                     return handler
     return None
-
-
-def teardown_signals() -> bool:
-    """Whether anything listens to the teardown signals."""
-    return bool(
-        signals.request_tearing_down.receivers
-        or signals.appcontext_tearing_down.receivers
-    )

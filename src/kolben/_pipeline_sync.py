@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import signals
-from ._dispatch import CallSync, Plan, find_error_handler, teardown_signals
+from ._dispatch import CallSync, Plan, find_error_handler
 from .globals import _cv_app
 from .http.exceptions import BadRequestKeyError, HTTPException, InternalServerError
 from .routing import RequestRedirect
@@ -42,7 +42,12 @@ def handle_request(
                 preserve(ctx)
             elif ctx._defer_teardown:
                 pass
-            elif plan.has_teardown or teardown_signals():
+            elif (
+                plan.has_teardown
+                or signals.request_tearing_down.receivers
+                or signals.appcontext_tearing_down.receivers
+            ):
+                ctx._teardown_request = plan.teardown
                 teardown(app, ctx, error, call)
             else:
                 # PERF: nothing is registered to run; only release the body.

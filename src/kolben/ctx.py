@@ -78,40 +78,26 @@ class AppContext:
         application context without a request.
     """
 
-    # PERF: one of these is made per request.
-    __slots__ = (
-        "app",
-        "request",
-        "_g",
-        "_session",
-        "_after_request_functions",
-        "_tokens",
-        "_owns_app_ctx",
-        "_is_copy",
-        "_defer_teardown",
-        "preserve",
-        "_teardown_request",
-    )
+    # PERF: one of these is made per request, so everything a request
+    # usually leaves alone is a class-level default and __init__ sets two
+    # attributes.
+    _g: _AppCtxGlobals | None = None
+    _session: SessionMixin | None = None
+    _after_request_functions: list[Callable[[Response], Response]] | None = None
+    _tokens: list[contextvars.Token[AppContext]] | None = None
+    _owns_app_ctx = True
+    _is_copy = False
+    #: Set while a streamed response still needs the context.
+    _defer_teardown = False
+    #: The test client's hook to keep the context after the request.
+    preserve: Callable[[AppContext], None] | None = None
+    #: The request teardown functions for the matched blueprint; ``None``
+    #: means the app's own.
+    _teardown_request: tuple[Callable[..., Any], ...] | None = None
 
     def __init__(self, app: Kolben, request: Request | None = None) -> None:
         self.app = app
         self.request = request
-        # PERF: ``g`` is made on first use; most requests never touch it.
-        self._g: _AppCtxGlobals | None = None
-        self._session: SessionMixin | None = None
-        # PERF: lists are only allocated when something is registered on them.
-        self._after_request_functions: list[Callable[[Response], Response]] | None
-        self._after_request_functions = None
-        self._tokens: list[contextvars.Token[AppContext]] = []
-        self._owns_app_ctx = True
-        self._is_copy = False
-        # Set while a streamed response still needs the context.
-        self._defer_teardown = False
-        # The test client's hook to keep the context after the request.
-        self.preserve: Callable[[AppContext], None] | None = None
-        # The request teardown functions, chosen by dispatch for the matched
-        # blueprint; ``None`` means the app's own.
-        self._teardown_request: tuple[Callable[..., Any], ...] | None = None
 
     @property
     def g(self) -> _AppCtxGlobals:
@@ -153,6 +139,8 @@ class AppContext:
             # its ``g`` and leaves app teardown to the outer context, as in Flask.
             self.g = outer.g
             self._owns_app_ctx = False
+        if self._tokens is None:
+            self._tokens = []
         self._tokens.append(_cv_app.set(self))
         if self.request is None and signals.appcontext_pushed.receivers:
             signals.appcontext_pushed.send(
@@ -169,12 +157,14 @@ class AppContext:
             import sys
 
             exc = sys.exc_info()[1]
+        tokens = self._tokens
+        if not tokens:
+            raise RuntimeError("This context was popped more often than pushed.")
         try:
-            if len(self._tokens) == 1:
+            if len(tokens) == 1:
                 self.app._teardown(self, exc)
         finally:
-            token = self._tokens.pop()
-            _cv_app.reset(token)
+            _cv_app.reset(tokens.pop())
         if self.request is None and signals.appcontext_popped.receivers:
             signals.appcontext_popped.send(
                 self.app, _async_wrapper=self.app.ensure_sync

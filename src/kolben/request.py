@@ -60,26 +60,27 @@ class Request:
     default_max_json_depth: int = 100
     parameter_storage_class = ImmutableMultiDict
 
-    scope: dict[str, Any] | None
+    #: The ASGI scope; ``None`` under WSGI.
+    scope: dict[str, Any] | None = None
+    #: The body the ASGI adapter received; ``None`` under WSGI.
+    _body: BinaryIO | None = None
 
     def __init__(self, environ: dict[str, Any], app: Any = None) -> None:
         self.environ = environ
-        self.scope = None
         self.app = app
-        self.method: str = environ.get("REQUEST_METHOD", "GET").upper()
-        try:
-            script = environ.get("SCRIPT_NAME", "")
-            if script:
-                script = wsgi_decoding_dance(script)
-            path = wsgi_decoding_dance(environ.get("PATH_INFO", ""))
-        except BadRequest as e:
-            # Answered as a 400 by dispatch, like a routing error.
-            self.routing_exception = e
-            script = path = ""
-        self.root_path: str = script.rstrip("/")
-        self.path: str = "/" + path.lstrip("/")
-        self._query: str = environ.get("QUERY_STRING", "")
-        self._body: BinaryIO | None = None
+        method: str = environ.get("REQUEST_METHOD", "GET")
+        # PERF: servers send it upper-case already; only fix what needs it.
+        self.method = method if method.isupper() else method.upper()
+        path: str = environ.get("PATH_INFO", "")
+        # PERF: an ASCII path needs no decoding, and most paths are ASCII.
+        if not path.isascii():
+            try:
+                path = wsgi_decoding_dance(path)
+            except BadRequest as e:
+                # Answered as a 400 by dispatch, like a routing error.
+                self.routing_exception = e
+                path = "/"
+        self.path: str = path if path[:1] == "/" else "/" + path
 
     @classmethod
     def from_scope(
@@ -102,7 +103,6 @@ class Request:
         except BadRequest as e:
             self.routing_exception = e
             self.path = "/"
-        self._query = scope.get("query_string", b"").decode("latin-1")
         self._body = body
         return self
 
@@ -115,6 +115,19 @@ class Request:
 
         assert self.scope is not None
         return environ_from_scope(self.scope, self.stream)
+
+    @lazy
+    def root_path(self) -> str:
+        """The prefix the app is mounted at (``SCRIPT_NAME``), no trailing slash."""
+        if self.scope is not None:
+            return str(self.scope.get("root_path", "")).rstrip("/")
+        return wsgi_decoding_dance(self.environ.get("SCRIPT_NAME", "")).rstrip("/")
+
+    @lazy
+    def _query(self) -> str:
+        if self.scope is not None:
+            return bytes(self.scope.get("query_string", b"")).decode("latin-1")
+        return str(self.environ.get("QUERY_STRING", ""))
 
     @property
     def query_string(self) -> bytes:
@@ -505,8 +518,10 @@ class Request:
 
     def close(self) -> None:
         """Close uploaded files and the spooled body."""
-        for f in self.__dict__.get("files", {}).values():
-            f.close()
+        files = self.__dict__.get("files")
+        if files:
+            for f in files.values():
+                f.close()
         if self._body is not None:
             self._body.close()
 

@@ -28,7 +28,6 @@ def handle(
     request = app.request_class(environ, app)
     ctx = AppContext(app, request)
     plan = app._match(request)
-    ctx._teardown_request = plan.teardown
     preserve = environ.get("kolben.preserve_context")
     if preserve is not None:
         ctx.preserve = preserve
