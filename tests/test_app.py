@@ -309,3 +309,17 @@ def test_config_from_object_and_mapping(app: Kolben) -> None:
     app.config.from_object("tests.settings_module")
     assert app.config["FROM_MODULE"] == "yes"
     assert app.config.get_namespace("FROM_") == {"module": "yes"}
+
+
+def test_error_pages_with_custom_descriptions_are_not_cached(
+    app: Kolben, client: KolbenClient
+) -> None:
+    @app.route("/<int:n>")
+    def item(n: int) -> str:
+        abort(404, description=f"No item {n}.")
+
+    assert "No item 1." in client.get("/1").text
+    assert "No item 2." in client.get("/2").text
+    default = client.get("/missing").text
+    assert "No item" not in default
+    assert default == client.get("/missing/again").text

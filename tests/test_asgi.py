@@ -280,3 +280,20 @@ def test_client_disconnect_stops_a_waiting_async_stream(app: Kolben) -> None:
     sent = _disconnect_after_first_chunk(app, "/")
     assert closed == [True]
     assert [m.get("body") for m in sent[1:]] == [b"first"]
+
+
+def test_asgi_middleware_wraps_asgi_app(app: Kolben) -> None:
+    seen: list[str] = []
+    inner = app.asgi_app
+
+    async def middleware(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append(scope["path"])
+        await inner(scope, receive, send)
+
+    app.asgi_app = middleware  # type: ignore[method-assign]
+    app.add_url_rule("/", "i", lambda: "through middleware")
+    sent = run_asgi(app, http_scope(), [])
+    assert sent[1]["body"] == b"through middleware"
+    assert seen == ["/"]
+    assert app.test_client(protocol="asgi").get("/").text == "through middleware"
+    assert seen == ["/", "/"]

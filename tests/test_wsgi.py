@@ -113,4 +113,6 @@ def test_app_is_callable_as_wsgi_and_exposes_wsgi_app(app: Kolben) -> None:
 def test_server_reports_the_app_as_asgi_too(app: Kolben) -> None:
     import asyncio
 
+    # uvicorn and hypercorn pick the ASGI 3 interface by this test.
     assert asyncio.iscoroutinefunction(app.__call__)
+    assert asyncio.iscoroutinefunction(app.asgi_app)

@@ -8,7 +8,7 @@ import logging
 import os
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import _dispatch, _pipeline_sync, asgi, wsgi
 from ._concurrency import SyncRunner, run_coroutine_sync
@@ -33,9 +33,20 @@ if TYPE_CHECKING:
 _STREAM_TYPES = (Iterator, AsyncIterator)
 _HEADER_TYPES = (Headers, dict, tuple, list)
 
-# Tells uvicorn and other servers that calling the app with three arguments
-# returns a coroutine: the object is an ASGI 3 app as well as a WSGI app.
+F = TypeVar("F", bound=Callable[..., Any])
 _mark_coroutine = getattr(inspect, "markcoroutinefunction", None)
+
+
+def _coroutine_function(f: F) -> F:
+    """Mark ``f``, which returns a coroutine, as a coroutine function.
+
+    Servers (uvicorn, hypercorn) tell an ASGI 3 app by that mark; the app
+    object is a WSGI app as well, so its ``__call__`` cannot be ``async def``.
+    """
+    if _mark_coroutine is not None:  # pragma: no cover - Python 3.12+
+        return _mark_coroutine(f)  # type: ignore[no-any-return]
+    f._is_coroutine = asyncio.coroutines._is_coroutine  # type: ignore[attr-defined]
+    return f
 
 
 class Kolben(Scaffold):
@@ -111,6 +122,7 @@ class Kolben(Scaffold):
         self._sync_runner: SyncRunner | None = None
         self._trusted_hosts: list[str] = []
         self._async_funcs: dict[Callable[..., Any], bool] = {}
+        self._error_pages: dict[type[HTTPException], str] = {}
         self._matches_domains = False
 
     # -- properties ------------------------------------------------------------
@@ -397,28 +409,37 @@ class Kolben(Scaffold):
         """
         return wsgi.handle(self, environ, start_response)
 
-    async def asgi_app(
+    @_coroutine_function
+    def asgi_app(
         self,
         scope: dict[str, Any],
         receive: Callable[[], Any],
         send: Callable[[dict[str, Any]], Any],
-    ) -> None:
-        """The ASGI application; wrap this attribute to add ASGI middleware."""
-        await asgi.handle(self, scope, receive, send)
+    ) -> Awaitable[None]:
+        """The ASGI application; wrap this attribute to add ASGI middleware.
 
-    def __call__(self, *args: Any) -> Any:
+        Example::
+
+            app.asgi_app = SomeASGIMiddleware(app.asgi_app)
+        """
+        # PERF: hands back the coroutine that serves the connection rather
+        # than awaiting it in one more layer; servers see a coroutine function.
+        return asgi.handle(self, scope, receive, send)
+
+    @_coroutine_function
+    def __call__(
+        self,
+        environ_or_scope: dict[str, Any],
+        start_response_or_receive: Callable[..., Any],
+        send: Callable[[dict[str, Any]], Any] | None = None,
+    ) -> Any:
         """Serve WSGI ``(environ, start_response)`` or ASGI ``(scope, receive, send)``.
 
         The two protocols are told apart by the number of arguments.
         """
-        if len(args) == 2:
-            return self.wsgi_app(*args)
-        return self.asgi_app(*args)
-
-    if _mark_coroutine is not None:  # pragma: no cover - Python 3.12+
-        __call__ = _mark_coroutine(__call__)
-    else:
-        __call__._is_coroutine = asyncio.coroutines._is_coroutine  # type: ignore[attr-defined]
+        if send is None:
+            return self.wsgi_app(environ_or_scope, start_response_or_receive)
+        return self.asgi_app(environ_or_scope, start_response_or_receive, send)
 
     # -- responses -------------------------------------------------------------
 
@@ -480,7 +501,25 @@ class Kolben(Scaffold):
                 if req._query:
                     location += "?" + req._query
             return self.response_class("", 308, {"Location": location})
-        return self.response_class(e.get_body(), e.code, e.get_headers())
+        return self.response_class(self._error_body(e), e.code, e.get_headers())
+
+    def _error_body(self, e: HTTPException) -> str:
+        """Return the HTML page of an HTTP error.
+
+        PERF: a default page (the class's own description and rendering)
+        depends only on the class, so it is made once per class.
+        """
+        cls = type(e)
+        if (
+            e.description is cls.description
+            and cls.get_body is HTTPException.get_body
+            and cls.get_description is HTTPException.get_description
+        ):
+            body = self._error_pages.get(cls)
+            if body is None:
+                body = self._error_pages[cls] = e.get_body()
+            return body
+        return e.get_body()
 
     def make_default_options_response(self) -> Response:
         """Answer an automatic OPTIONS request with the Allow header."""

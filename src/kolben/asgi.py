@@ -152,24 +152,40 @@ class _FailingStream(io.RawIOBase):
         raise self._error
 
 
-def _asgi_headers(response: Response) -> list[tuple[bytes, bytes]]:
-    return [
-        (k.lower().encode("latin-1"), v.encode("latin-1"))
-        for k, v in response.headers.to_wsgi_list()
-    ]
+_header_names: dict[str, bytes] = {}
+
+
+def _header_name(name: str) -> bytes:
+    """Return a header name as ASGI wants it: lower-case bytes.
+
+    PERF: responses use a few dozen names; each is converted once.
+    """
+    raw = _header_names.get(name)
+    if raw is None:
+        raw = name.lower().encode("latin-1")
+        if len(_header_names) < 1024:
+            _header_names[name] = raw
+    return raw
+
+
+def _start_message(response: Response) -> dict[str, Any]:
+    names = _header_names
+    headers = []
+    # PERF: a loop, not a comprehension (which builds a function on 3.11).
+    for k, v in response.headers:
+        headers.append((names.get(k) or _header_name(k), v.encode("latin-1")))
+    return {
+        "type": "http.response.start",
+        "status": response._status_code,
+        "headers": headers,
+    }
 
 
 async def _send_response(
     app: Kolben, response: Response, method: str, receive: Receive, send: Send
 ) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": response.status_code,
-            "headers": _asgi_headers(response),
-        }
-    )
     body = response.response
+    await send(_start_message(response))
     if method == "HEAD" or response.status_code in _NO_BODY:
         await _aclose(body)
         await send({"type": "http.response.body", "body": b""})
@@ -177,8 +193,15 @@ async def _send_response(
     if type(body) is list:
         await send({"type": "http.response.body", "body": b"".join(body)})
         return
-    # A client that leaves mid-stream must stop the body: servers drop sends
-    # to a gone client silently, and an endless stream would run forever.
+    await _stream(app, body, receive, send)
+
+
+async def _stream(app: Kolben, body: Any, receive: Receive, send: Send) -> None:
+    """Send a streamed body, stopping if the client goes away.
+
+    A client that leaves mid-stream must stop the body: servers drop sends
+    to a gone client silently, and an endless stream would run forever.
+    """
     disconnected = asyncio.ensure_future(_wait_for_disconnect(receive))
     try:
         if isinstance(body, AsyncIterator):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .globals import _cv_app, _req_ctx, current_app
+from .globals import _app_ctx, _cv_app, _req_ctx
 from .http.exceptions import Aborter, default_exceptions
 from .http.urls import iri_to_uri
 
@@ -41,7 +41,7 @@ def url_for(
     :param values: rule variables and query arguments.
     :raises BuildError: the endpoint does not exist or values are missing.
     """
-    return current_app.url_for(
+    return _app_ctx().app.url_for(
         endpoint,
         _anchor=_anchor,
         _method=_method,
@@ -109,11 +109,12 @@ def make_response(*args: Any) -> Response:
         response.headers["X-Parachutes"] = "parachutes are cool"
         return response
     """
+    app = _app_ctx().app
     if not args:
-        return current_app.response_class()
+        return app.response_class()
     if len(args) == 1:
         args = args[0]
-    return current_app.make_response(args)
+    return app.make_response(args)
 
 
 def stream_with_context(

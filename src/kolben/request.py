@@ -95,15 +95,24 @@ class Request:
         self = cls.__new__(cls)
         self.scope = scope
         self.app = app
-        self.method = scope.get("method", "GET")
-        root = scope.get("root_path", "")
-        self.root_path = root.rstrip("/")
-        try:
-            self.path = _asgi_route_path(scope, root)
-        except BadRequest as e:
-            self.routing_exception = e
-            self.path = "/"
-        self._body = body
+        self.method = scope["method"]
+        raw = scope.get("raw_path")
+        if raw is not None and b"%" in raw:
+            # The server decoded escapes leniently (bad UTF-8 becomes U+FFFD);
+            # decode the raw bytes strictly so bad input answers 400.
+            try:
+                path = unquote_path(raw)
+            except BadRequest as e:
+                self.routing_exception = e
+                path = "/"
+        else:
+            path = scope["path"]
+        root = scope.get("root_path")
+        if root and path.startswith(root):
+            path = path[len(root) :] or "/"
+        self.path = path
+        if body is not None:
+            self._body = body
         return self
 
     # -- the request line --------------------------------------------------
@@ -530,17 +539,6 @@ class Request:
 
 
 _missing: Any = object()
-
-
-def _asgi_route_path(scope: Mapping[str, Any], root: str) -> str:
-    raw = scope.get("raw_path")
-    # PERF: the server's decoded path is right unless escapes were decoded; then
-    # decode the raw bytes ourselves, strictly, so bad UTF-8 answers 400 instead
-    # of turning into U+FFFD.
-    path = unquote_path(raw) if raw is not None and b"%" in raw else scope["path"]
-    if root and path.startswith(root):
-        path = path[len(root) :] or "/"
-    return str(path)
 
 
 def _environ_headers(environ: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

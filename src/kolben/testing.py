@@ -357,8 +357,11 @@ class KolbenClient:
         async def send(message: dict[str, Any]) -> None:
             messages.append(message)
 
-        coro = self.application.asgi_app(spec.to_scope(), receive, send)
-        asyncio.run_coroutine_threadsafe(coro, _worker_loop.get()).result()
+        async def serve() -> None:
+            # Through app.asgi_app, so ASGI middleware wrapped around it runs.
+            await self.application.asgi_app(spec.to_scope(), receive, send)
+
+        asyncio.run_coroutine_threadsafe(serve(), _worker_loop.get()).result()
         start = next(m for m in messages if m["type"] == "http.response.start")
         body = b"".join(
             m.get("body", b"") for m in messages if m["type"] == "http.response.body"

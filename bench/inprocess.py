@@ -1,0 +1,182 @@
+"""Requests/second of each framework's app, called in-process with no socket.
+
+Run from the repository root::
+
+    .venv/bin/python -m bench.inprocess            # ~2 minutes
+    .venv/bin/python -m bench.inprocess --quick    # ~20 seconds
+
+WSGI apps are called with a copied environ and a fresh ``wsgi.input``; ASGI
+apps are awaited one request after another on one event loop. Each
+(framework, endpoint) cell is timed in several rounds, interleaved across
+frameworks so machine drift hits all of them, and the best round is kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from bench import _drivers, _report, apps
+
+PACKAGES = ("kolben", "flask", "werkzeug", "falcon", "starlette")
+
+
+@dataclass
+class _Cell:
+    """One (framework, endpoint) measurement and its rounds."""
+
+    spec: apps.AppSpec
+    endpoint: apps.Endpoint
+    run: Callable[[int], None]
+    n: int = 0
+    rates: list[float] = field(default_factory=list)
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.inprocess", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="3 short rounds (~20 s) for a smoke run"
+    )
+    parser.add_argument("--rounds", type=int, help="rounds per cell (default 5)")
+    parser.add_argument(
+        "--seconds", type=float, help="length of one timed round (default 0.8)"
+    )
+    parser.add_argument("--protocol", choices=("wsgi", "asgi", "both"), default="both")
+    args = parser.parse_args(argv)
+    args.rounds = args.rounds or (3 if args.quick else 5)
+    args.seconds = args.seconds or (0.2 if args.quick else 0.8)
+    return args
+
+
+def _make_cells(
+    protocols: Sequence[str], loop: asyncio.AbstractEventLoop
+) -> list[_Cell]:
+    """Load the apps, check every answer, and return the cells to time."""
+    cells: list[_Cell] = []
+    failures: list[str] = []
+    for spec in (*apps.WSGI_APPS, *apps.ASGI_APPS):
+        if spec.protocol not in protocols:
+            continue
+        app = spec.load()
+        for endpoint in (*apps.ENDPOINTS, *apps.CHECK_ONLY):
+            if spec.protocol == "wsgi":
+                answer = _drivers.call_wsgi(app, endpoint.path)
+            else:
+                answer = _drivers.call_asgi(loop, app, endpoint.path)
+            for problem in apps.problems(endpoint, *answer):
+                failures.append(
+                    f"{spec.framework} ({spec.protocol}) GET {endpoint.path}: {problem}"
+                )
+        for endpoint in apps.ENDPOINTS:
+            cells.append(_Cell(spec, endpoint, _runner(spec, app, endpoint, loop)))
+    if failures:
+        sys.exit(
+            "The apps do not answer alike, so timing them would compare different"
+            " work. Fix these first:\n  " + "\n  ".join(failures)
+        )
+    return cells
+
+
+def _runner(
+    spec: apps.AppSpec,
+    app: Any,
+    endpoint: apps.Endpoint,
+    loop: asyncio.AbstractEventLoop,
+) -> Callable[[int], None]:
+    if spec.protocol == "wsgi":
+        template = _drivers.wsgi_environ(endpoint.path)
+        return partial(_drivers.run_wsgi, app, template)
+    scope = _drivers.asgi_scope(endpoint.path)
+
+    def run(n: int) -> None:
+        loop.run_until_complete(_drivers.run_asgi(app, scope, n))
+
+    return run
+
+
+def _time(run: Callable[[int], None], n: int) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    run(n)
+    return time.perf_counter() - start
+
+
+def _calibrate(cell: _Cell, seconds: float) -> None:
+    """Warm the cell up and pick the request count of a ``seconds`` round."""
+    cell.run(200)
+    n = 100
+    while (elapsed := _time(cell.run, n)) < min(0.05, seconds / 2):
+        n *= 4
+    cell.n = max(1, round(n * seconds / elapsed))
+
+
+def measure(cells: list[_Cell], rounds: int, seconds: float) -> None:
+    """Time every cell ``rounds`` times, rotating the order each round.
+
+    :param cells: the cells, calibrated here first.
+    :param rounds: how many times each cell is timed.
+    :param seconds: the length of one timed round.
+    """
+    for cell in cells:
+        _calibrate(cell, seconds)
+    for r in range(rounds):
+        shift = r % len(cells)
+        for cell in cells[shift:] + cells[:shift]:
+            cell.rates.append(cell.n / _time(cell.run, cell.n))
+
+
+def _print_results(cells: list[_Cell], rounds: int, seconds: float) -> None:
+    print(_report.versions(PACKAGES))
+    print(f"machine at the end of the run: {_report.machine()}")
+    print(
+        f"in-process, sequential requests, best of {rounds} interleaved rounds"
+        f" of ~{seconds:g} s per cell; req/s (higher is better)"
+    )
+    endpoints = [e.name for e in apps.ENDPOINTS]
+    for protocol, specs in (("wsgi", apps.WSGI_APPS), ("asgi", apps.ASGI_APPS)):
+        mine = [c for c in cells if c.spec.protocol == protocol]
+        if not mine:
+            continue
+        rates = {(c.spec.framework, c.endpoint.name): max(c.rates) for c in mine}
+        print(f"\n{protocol.upper()}")
+        print(
+            _report.ratio_table(
+                protocol, [s.framework for s in specs], endpoints, rates
+            )
+        )
+    worst = max(cells, key=lambda c: _report.spread(c.rates))
+    print(
+        f"\nnoise: the median round is at most {_report.spread(worst.rates):.1%}"
+        f" below the best ({worst.spec.framework} {worst.spec.protocol}"
+        f" {worst.endpoint.name})"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Check the apps, time them, and print the tables.
+
+    :param argv: command-line arguments; ``sys.argv[1:]`` by default.
+    """
+    args = _parse(argv)
+    protocols = ("wsgi", "asgi") if args.protocol == "both" else (args.protocol,)
+    loop = asyncio.new_event_loop()
+    try:
+        cells = _make_cells(protocols, loop)
+        measure(cells, args.rounds, args.seconds)
+    finally:
+        loop.close()
+    _print_results(cells, args.rounds, args.seconds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

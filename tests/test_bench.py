@@ -1,0 +1,121 @@
+"""The benchmark harness: its parsers, its tables, and that every framework's
+benchmark app gives the same answers, so the benchmarks compare the same work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from bench import _drivers, _report, apps
+from bench.import_time import parse_importtime
+from bench.served import WrkResult, parse_wrk
+from hypothesis import given
+from hypothesis import strategies as st
+
+_WRK = """Running 5s test @ http://127.0.0.1:40000/does/not/exist
+  1 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     2.10ms  400.00us   9.00ms   90.00%
+    Req/Sec    15.20k   900.00    16.00k    80.00%
+  {requests} requests in 5.00s, 10.00MB read
+{errors}{non_2xx}Requests/sec:  {rate}
+Transfer/sec:      2.00MB
+"""
+
+
+def _wrk_output(rate: str, requests: int, non_2xx: int, errors: tuple[int, ...]) -> str:
+    return _WRK.format(
+        rate=rate,
+        requests=requests,
+        non_2xx=f"  Non-2xx or 3xx responses: {non_2xx}\n" if non_2xx else "",
+        errors=(
+            "  Socket errors: connect {}, read {}, write {}, timeout {}\n".format(
+                *errors
+            )
+            if any(errors)
+            else ""
+        ),
+    )
+
+
+def test_parse_wrk_reads_rate_counts_and_errors() -> None:
+    output = _wrk_output("15123.45", 75617, 75617, (0, 3, 0, 1))
+    assert parse_wrk(output) == WrkResult(15123.45, 75617, 75617, 4)
+
+
+def test_parse_wrk_refuses_output_without_a_rate() -> None:
+    with pytest.raises(ValueError, match="Requests/sec"):
+        parse_wrk("unable to connect to 127.0.0.1:1 Connection refused\n")
+
+
+@given(
+    rate=st.floats(min_value=0, max_value=1e7, allow_nan=False).map(
+        lambda f: f"{f:.2f}"
+    ),
+    requests=st.integers(min_value=0, max_value=10**9),
+    non_2xx=st.integers(min_value=0, max_value=10**9),
+    errors=st.tuples(*[st.integers(min_value=0, max_value=10**6)] * 4),
+)
+def test_parse_wrk_round_trips(
+    rate: str, requests: int, non_2xx: int, errors: tuple[int, int, int, int]
+) -> None:
+    result = parse_wrk(_wrk_output(rate, requests, non_2xx, errors))
+    assert result == WrkResult(float(rate), requests, non_2xx, sum(errors))
+
+
+def test_parse_importtime_takes_the_package_line() -> None:
+    stderr = (
+        "import time: self [us] | cumulative | imported package\n"
+        "import time:       100 |        100 |   kolben.http\n"
+        "import time:       250 |       5000 | kolben\n"
+        "import time:        10 |         10 | kolbenx\n"
+    )
+    assert parse_importtime(stderr, "kolben") == (0.005, 3)
+    with pytest.raises(ValueError):
+        parse_importtime(stderr, "flask")
+
+
+@pytest.mark.parametrize("spec", apps.WSGI_APPS, ids=lambda s: s.framework)
+def test_wsgi_apps_answer_alike(spec: apps.AppSpec) -> None:
+    app = spec.load()
+    for endpoint in (*apps.ENDPOINTS, *apps.CHECK_ONLY):
+        assert apps.problems(endpoint, *_drivers.call_wsgi(app, endpoint.path)) == []
+
+
+@pytest.mark.parametrize("spec", apps.ASGI_APPS, ids=lambda s: s.framework)
+def test_asgi_apps_answer_alike(spec: apps.AppSpec) -> None:
+    app = spec.load()
+    loop = asyncio.new_event_loop()
+    try:
+        for endpoint in (*apps.ENDPOINTS, *apps.CHECK_ONLY):
+            answer = _drivers.call_asgi(loop, app, endpoint.path)
+            assert apps.problems(endpoint, *answer) == []
+    finally:
+        loop.close()
+
+
+def test_problems_reports_each_difference() -> None:
+    endpoint = apps.ENDPOINTS[1]  # /json
+    found = apps.problems(endpoint, 500, "text/html", b"<h1>oops</h1>")
+    assert len(found) == 3
+    assert apps.problems(endpoint, 200, "application/json", b'{"message": "x"}') != []
+    assert (
+        apps.problems(endpoint, 200, "application/json", b'{"message":"Hello, World!"}')
+        == []
+    )
+
+
+def test_ratio_table_marks_goals() -> None:
+    rates = {
+        ("kolben", "a"): 600.0,
+        ("flask", "a"): 100.0,
+        ("falcon", "a"): 700.0,
+        ("kolben", "b"): 500.0,
+    }
+    table = _report.ratio_table(
+        "wsgi", ["kolben", "flask", "falcon"], ["a", "b"], rates
+    )
+    row_a, row_b = table.splitlines()[2:]
+    assert row_a.split()[4:] == ["6.00x", "PASS", "0.86x", "MISS"]
+    assert row_b.split()[1:] == ["500", "-", "-", "-", "-", "-", "-"]
