@@ -226,7 +226,6 @@ def test_unhandled_exception_is_logged_500(
 
 def test_500_handler_gets_original_exception(app: Kolben, client: KolbenClient) -> None:
     app.testing = False
-    app.logger.disabled = True
 
     @app.errorhandler(500)
     def server_error(e: Any) -> Any:

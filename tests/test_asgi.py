@@ -189,7 +189,6 @@ def test_lifespan_runs_serving_hooks(app: Kolben) -> None:
 
 
 def test_lifespan_startup_failure_is_reported(app: Kolben) -> None:
-    app.logger.disabled = True
 
     @app.before_serving
     def broken() -> None:

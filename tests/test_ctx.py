@@ -160,7 +160,6 @@ def test_after_request_can_replace_response(app: Kolben, client: KolbenClient) -
 
 def test_teardown_runs_after_errors(app: Kolben, client: KolbenClient) -> None:
     app.testing = False
-    app.logger.disabled = True
     seen: list[Any] = []
     app.teardown_request(lambda exc: seen.append(("request", type(exc).__name__)))
     app.teardown_appcontext(lambda exc: seen.append(("app", type(exc).__name__)))
