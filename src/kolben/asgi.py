@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import _dispatch, _pipeline, _pipeline_sync
+from ._body import FailingStream
 from .ctx import AppContext
 from .http.exceptions import RequestEntityTooLarge
 from .response import _NO_BODY
@@ -67,7 +68,7 @@ async def _http(
             return
     request = app.request_class.from_scope(scope, body, app)
     if body_error is not None:
-        request.__dict__["stream"] = _FailingStream(body_error)
+        request.__dict__["stream"] = FailingStream(body_error)
     ctx = AppContext(app, request)
     plan = app._match(request)
     preserve = scope.get("kolben.preserve_context")
@@ -137,19 +138,6 @@ async def _receive_body(
         spool.seek(0)
         return spool, None
     return io.BytesIO(b"".join(chunks)), None
-
-
-class _FailingStream(io.RawIOBase):
-    """A body that was refused: reading it raises the reason (413)."""
-
-    def __init__(self, error: Exception) -> None:
-        self._error = error
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        raise self._error
 
 
 _header_names: dict[str, bytes] = {}

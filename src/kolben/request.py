@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from ._body import iter_stream, wsgi_body_stream
 from ._internal import lazy
 from .http.accept import (
     CharsetAccept,
@@ -22,7 +23,7 @@ from .http.accept import (
 from .http.auth import Authorization
 from .http.cache_control import RequestCacheControl, parse_cache_control_header
 from .http.cookies import parse_cookie
-from .http.exceptions import BadRequest, RequestEntityTooLarge, SecurityError
+from .http.exceptions import BadRequest, SecurityError
 from .http.files import FileStorage
 from .http.forms import parse_form_data
 from .http.headers import Headers, parse_options_header
@@ -34,7 +35,6 @@ from .http.useragent import UserAgent
 if TYPE_CHECKING:
     from .routing import Rule
 
-_CHUNK = 64 * 1024
 # SECURITY: a Host header is a name or address with an optional port; anything
 # else (spaces, slashes, control characters) is refused rather than echoed into
 # URLs the app builds.
@@ -400,7 +400,7 @@ class Request:
         """The body as a file-like object, bounded by the content limits."""
         if self.scope is not None:
             return self._body if self._body is not None else io.BytesIO()
-        return _wsgi_body_stream(self)
+        return wsgi_body_stream(self)
 
     def get_data(
         self, cache: bool = True, as_text: bool = False, parse_form_data: bool = False
@@ -438,7 +438,7 @@ class Request:
         else:
             form, files = parse_form_data(
                 self.content_type,
-                _iter_stream(self.stream),
+                iter_stream(self.stream),
                 max_form_memory_size=self._limit(
                     "MAX_FORM_MEMORY_SIZE", self.default_max_form_memory_size
                 ),
@@ -549,69 +549,3 @@ def _environ_headers(environ: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             yield key[5:].replace("_", "-").title(), value
         elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
             yield key.replace("_", "-").title(), value
-
-
-def _iter_stream(stream: BinaryIO) -> Iterator[bytes]:
-    while chunk := stream.read(_CHUNK):
-        yield chunk
-
-
-def _wsgi_body_stream(request: Request) -> BinaryIO:
-    """Return ``wsgi.input`` bounded by Content-Length and the app's limit."""
-    environ = request.environ
-    length = request.content_length
-    limit = request.max_content_length
-    if length is not None and limit is not None and length > limit:
-        raise RequestEntityTooLarge(
-            f"The request body is {length} bytes; the limit is {limit} bytes."
-        )
-    raw = environ.get("wsgi.input")
-    if raw is None:
-        return io.BytesIO()
-    if length is not None:
-        return _LimitedStream(raw, length, None)  # type: ignore[return-value]
-    if environ.get("wsgi.input_terminated"):
-        # Chunked upload: read to EOF, but never past the limit.
-        return _LimitedStream(raw, None, limit)  # type: ignore[return-value]
-    return io.BytesIO()
-
-
-class _LimitedStream(io.RawIOBase):
-    """Read at most ``length`` bytes, or fail past ``limit`` bytes."""
-
-    def __init__(self, raw: Any, length: int | None, limit: int | None) -> None:
-        self._raw = raw
-        self._remaining = length
-        self._limit = limit
-        self._read = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        size = len(buffer)
-        if self._remaining is not None:
-            size = min(size, self._remaining)
-        if size == 0:
-            return 0
-        data = self._raw.read(size)
-        n = len(data)
-        if self._remaining is not None:
-            if n == 0:
-                raise BadRequest("The client closed the connection mid-body.")
-            self._remaining -= n
-        self._read += n
-        if self._limit is not None and self._read > self._limit:
-            raise RequestEntityTooLarge(
-                f"The request body is over the limit of {self._limit} bytes."
-            )
-        buffer[:n] = data
-        return n
-
-    def read(self, size: int = -1) -> bytes:
-        if size is None or size < 0:
-            chunks = []
-            while chunk := super().read(_CHUNK):
-                chunks.append(chunk)
-            return b"".join(chunks)
-        return super().read(size) or b""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Self
 
@@ -49,17 +50,12 @@ def _dump_params(params: Mapping[str, str], quote_all: bool) -> str:
     return ", ".join(parts)
 
 
-class Authorization:
-    """Credentials from an ``Authorization`` header.
-
-    ``Basic`` credentials are in ``parameters`` as ``username`` and
-    ``password``; ``Bearer`` and other token schemes set ``token``; schemes
-    like Digest set ``parameters``. Parameters are readable as attributes
-    (``auth.realm``), ``None`` when missing.
+class _SchemeValue(ABC):
+    """A scheme with either a token or parameters, as both auth headers hold.
 
     :param auth_type: The scheme, stored lower-cased.
     :param parameters: The scheme's parameters.
-    :param token: The token for token schemes.
+    :param token: A token68 value instead of parameters.
     """
 
     def __init__(
@@ -72,6 +68,44 @@ class Authorization:
         self.parameters: dict[str, str] = dict(parameters or {})
         self.token = token
 
+    def __getattr__(self, name: str) -> str | None:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.parameters.get(name)
+
+    @abstractmethod
+    def to_header(self) -> str:
+        """Return the header value."""
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, _SchemeValue)
+        return (self.type, self.parameters, self.token) == (
+            other.type,
+            other.parameters,
+            other.token,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return self.to_header()
+
+
+class Authorization(_SchemeValue):
+    """Credentials from an ``Authorization`` header.
+
+    ``Basic`` credentials are in ``parameters`` as ``username`` and
+    ``password``; ``Bearer`` and other token schemes set ``token``; schemes
+    like Digest set ``parameters``. Parameters are readable as attributes
+    (``auth.realm``), ``None`` when missing.
+
+    :param auth_type: The scheme, stored lower-cased.
+    :param parameters: The scheme's parameters.
+    :param token: The token for token schemes.
+    """
+
     @property
     def username(self) -> str | None:
         """The user name, from the parameters."""
@@ -81,11 +115,6 @@ class Authorization:
     def password(self) -> str | None:
         """The password, from the parameters (Basic only)."""
         return self.parameters.get("password")
-
-    def __getattr__(self, name: str) -> str | None:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return self.parameters.get(name)
 
     @classmethod
     def from_header(cls, value: str | None) -> Self | None:
@@ -137,20 +166,6 @@ class Authorization:
             return f"{scheme} {self.token}"
         return f"{scheme} {_dump_params(self.parameters, quote_all=False)}"
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Authorization):
-            return NotImplemented
-        return (self.type, self.parameters, self.token) == (
-            other.type,
-            other.parameters,
-            other.token,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __str__(self) -> str:
-        return self.to_header()
-
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.type!r}>"
 
@@ -163,7 +178,7 @@ def parse_authorization_header(value: str | None) -> Authorization | None:
     return Authorization.from_header(value)
 
 
-class WWWAuthenticate:
+class WWWAuthenticate(_SchemeValue):
     """A challenge for a ``WWW-Authenticate`` header, e.g. ``Basic realm="x"``.
 
     Pass it to :class:`~kolben.http.exceptions.Unauthorized` to send it with
@@ -173,21 +188,6 @@ class WWWAuthenticate:
     :param parameters: The challenge's parameters, e.g. ``{"realm": "x"}``.
     :param token: A token68 value instead of parameters.
     """
-
-    def __init__(
-        self,
-        auth_type: str,
-        parameters: Mapping[str, str] | None = None,
-        token: str | None = None,
-    ) -> None:
-        self.type = auth_type.lower()
-        self.parameters: dict[str, str] = dict(parameters or {})
-        self.token = token
-
-    def __getattr__(self, name: str) -> str | None:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return self.parameters.get(name)
 
     @classmethod
     def from_header(cls, value: str | None) -> Self | None:
@@ -214,20 +214,6 @@ class WWWAuthenticate:
         if not self.parameters:
             return scheme
         return f"{scheme} {_dump_params(self.parameters, quote_all=True)}"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, WWWAuthenticate):
-            return NotImplemented
-        return (self.type, self.parameters, self.token) == (
-            other.type,
-            other.parameters,
-            other.token,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __str__(self) -> str:
-        return self.to_header()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.to_header()!r}>"
