@@ -28,6 +28,9 @@ from .http.exceptions import HTTPException
 
 if TYPE_CHECKING:
     from .app import Kolben
+    from .ctx import AppContext
+    from .request import Request
+    from .response import Response
 
 
 class CallAsync(Protocol):
@@ -127,3 +130,34 @@ def find_error_handler(
                 if handler is not None:
                     return handler
     return None
+
+
+def debug_response(app: Kolben, ctx: AppContext, e: BaseException) -> Response | None:
+    """Return the debug page for ``e``, or ``None`` if this client may not see it.
+
+    SECURITY: the page shows source code and local variables, so it goes only
+    to loopback clients and to the networks in ``DEBUG_ALLOWED_CLIENTS``. It
+    only displays; nothing a client sends is ever evaluated.
+    """
+    from .debug import DebugReport, client_is_allowed, render_html, render_json
+
+    request = ctx.request
+    if request is None:
+        return None
+    allowed = app.config["DEBUG_ALLOWED_CLIENTS"] or ()
+    if not client_is_allowed(request.remote_addr, allowed):
+        return None
+    report = DebugReport.from_exception(e, request)
+    if _wants_json(request):
+        body = app.json.dumps(render_json(report), indent=2) + "\n"
+        return app.response_class(body, 500, mimetype="application/json")
+    return app.response_class(render_html(report), 500)
+
+
+def _wants_json(request: Request) -> bool:
+    from .debug import wants_json
+
+    try:
+        return wants_json(request.headers.get("Accept"))
+    except Exception:
+        return False

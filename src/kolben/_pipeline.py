@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import signals
-from ._dispatch import CallAsync, Plan, find_error_handler
+from ._dispatch import CallAsync, Plan, debug_response, find_error_handler
 from .globals import _cv_app
 from .http.exceptions import BadRequestKeyError, HTTPException, InternalServerError
 from .routing import RequestRedirect
@@ -151,8 +151,9 @@ async def handle_exception(
 ) -> Response:
     """Answer an unhandled exception with a logged 500.
 
-    In testing or debug mode (``PROPAGATE_EXCEPTIONS``) the exception is
-    re-raised instead, so tests and the debugger see it.
+    In testing mode (``PROPAGATE_EXCEPTIONS``) the exception is re-raised
+    instead, so the test sees it. In debug mode an allowed client gets the
+    debug page.
     """
     if signals.got_request_exception.receivers:
         signals.got_request_exception.send(
@@ -160,10 +161,14 @@ async def handle_exception(
         )
     propagate = app.config["PROPAGATE_EXCEPTIONS"]
     if propagate is None:
-        propagate = app.testing or app.debug
+        propagate = app.testing
     if propagate:
         raise e
     app.log_exception(e)
+    if app.debug:
+        page = debug_response(app, ctx, e)
+        if page is not None:
+            return page
     server_error = InternalServerError(original_exception=e)
     handler = find_error_handler(app, server_error, plan.scopes)
     rv: Any = server_error if handler is None else await call(handler, server_error)

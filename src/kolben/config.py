@@ -38,6 +38,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "TEMPLATES_AUTO_RELOAD": None,
     "MAX_COOKIE_SIZE": 4093,
     "PROVIDE_AUTOMATIC_OPTIONS": True,
+    # kolben: networks besides loopback that may see the debug page.
+    "DEBUG_ALLOWED_CLIENTS": (),
     # kolben: threads that run sync views and hooks under ASGI.
     "SYNC_THREADS": 40,
     # kolben: bodies larger than this are spooled to a temporary file under ASGI.

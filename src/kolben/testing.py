@@ -136,6 +136,9 @@ def build_spec(
         raw_path=iri_to_uri(parts.path or "/"),
         extra_environ=dict(environ_base or {}),
     )
+    if "REMOTE_ADDR" in spec.extra_environ:
+        # The client's address, under ASGI too (where it is scope["client"]).
+        spec.remote_addr = spec.extra_environ.pop("REMOTE_ADDR")
     qs = parts.query
     if query_string is not None:
         qs = query_string if isinstance(query_string, str) else url_encode(query_string)
