@@ -312,3 +312,23 @@ def test_omitted_frames_are_announced() -> None:
 
     page = render_html(report_for(lambda: recurse(150)))
     assert "older frames omitted</p>" in page
+
+
+def test_framework_frames_are_folded_and_user_frames_open() -> None:
+    from kolben import Kolben
+
+    app = Kolben(__name__)
+
+    def user_code() -> None:
+        raise ValueError("from user code")
+
+    app.add_url_rule("/", "index", user_code)
+    client = app.test_client()
+    app.testing = False
+    app.debug = True
+    page = client.get("/").text
+    user_frame = page.split("in <span class=\"func mono\">user_code</span>")[1]
+    # The user's frame shows its source directly, not behind a fold.
+    assert user_frame.lstrip().startswith("</div>\n<pre class=\"source\">")
+    # kolben's own frames fold their source away.
+    assert "<details><summary>Source</summary>" in page

@@ -127,7 +127,12 @@ def _frame_html(frame: Frame, is_focus: bool) -> str:
             f'<span class="ln">{line.number}</span>{_h(line.text)}</span>'
             for line in frame.source
         )
-        parts.append(f'<pre class="source">{lines}</pre>\n')
+        source = f'<pre class="source">{lines}</pre>\n'
+        if not frame.is_user_code:
+            # Framework and library frames stay folded, so the eye lands on
+            # the user's own frames.
+            source = f"<details><summary>Source</summary>\n{source}</details>\n"
+        parts.append(source)
     else:
         parts.append('<p class="nosource">(source not available)</p>\n')
     parts.append(_locals_html(frame, is_focus))
