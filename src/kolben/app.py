@@ -27,6 +27,7 @@ from .routing import BuildError, Map, RequestRedirect, Rule
 from .sessions import SecureCookieSessionInterface, SessionInterface
 
 if TYPE_CHECKING:
+    from .cli import KolbenCliRunner
     from .testing import KolbenClient
 
 # PERF: module-level tuples; ``A | B`` in isinstance builds a Union each call.
@@ -81,6 +82,7 @@ class Kolben(Scaffold):
     url_rule_class = Rule
     session_interface: SessionInterface = SecureCookieSessionInterface()
     test_client_class: type[KolbenClient] | None = None
+    test_cli_runner_class: type[KolbenCliRunner] | None = None
     default_config = DEFAULT_CONFIG
 
     def __init__(
@@ -124,6 +126,11 @@ class Kolben(Scaffold):
         self._async_funcs: dict[Callable[..., Any], bool] = {}
         self._error_pages: dict[type[HTTPException], str] = {}
         self._matches_domains = False
+        from .cli import AppGroup
+
+        #: The app's click command group; ``kolben`` offers its commands.
+        self.cli = AppGroup(self.name)
+        self.shell_context_processors: list[Callable[[], dict[str, Any]]] = []
 
     # -- properties ------------------------------------------------------------
 
@@ -279,6 +286,28 @@ class Kolben(Scaffold):
         """
         self.after_serving_funcs.append(f)
         return f
+
+    @setupmethod
+    def shell_context_processor(self, f: F) -> F:
+        """Add the names ``f()`` returns to the namespace of ``kolben shell``.
+
+        Example::
+
+            @app.shell_context_processor
+            def models():
+                return {"db": db, "User": User}
+        """
+        self.shell_context_processors.append(f)
+        return f
+
+    def make_shell_context(self) -> dict[str, Any]:
+        """Return the namespace of ``kolben shell``: ``app``, ``g`` and more."""
+        from .globals import g
+
+        context: dict[str, Any] = {"app": self, "g": g}
+        for processor in self.shell_context_processors:
+            context.update(processor())
+        return context
 
     def trap_http_exception(self, e: Exception) -> bool:
         """Return whether an HTTP error should propagate instead of answering."""
@@ -440,6 +469,30 @@ class Kolben(Scaffold):
         if send is None:
             return self.wsgi_app(environ_or_scope, start_response_or_receive)
         return self.asgi_app(environ_or_scope, start_response_or_receive, send)
+
+    def run(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        debug: bool | None = None,
+        load_dotenv: bool = True,
+        **options: Any,
+    ) -> None:
+        """Serve the app with the development server (uvicorn) from a script.
+
+        Prefer ``kolben run``; never use this in production. Reloads on code
+        changes in debug mode.
+
+        :param host: the interface; 127.0.0.1 unless ``SERVER_NAME`` says.
+        :param port: the port; 5000 unless ``SERVER_NAME`` says.
+        :param debug: set debug mode.
+        :param load_dotenv: load ``.env`` and ``.kolbenenv`` first.
+        :param options: ``reload``, ``extra_files``, ``exclude_patterns``,
+            ``cert``, ``key``; others go to ``uvicorn.run``.
+        """
+        from ._devserver import run_app
+
+        run_app(self, host, port, debug, load_dotenv, options)
 
     # -- responses -------------------------------------------------------------
 
@@ -612,6 +665,16 @@ class Kolben(Scaffold):
 
         cls = self.test_client_class or KolbenClient
         return cls(self, use_cookies=use_cookies, **kwargs)
+
+    def test_cli_runner(self, **kwargs: Any) -> KolbenCliRunner:
+        """Return a click runner that invokes the app's commands in tests.
+
+        :param kwargs: passed to :class:`click.testing.CliRunner`.
+        """
+        from .cli import KolbenCliRunner
+
+        cls = self.test_cli_runner_class or KolbenCliRunner
+        return cls(self, **kwargs)
 
 
 def _unpack_tuple(rv: tuple[Any, ...]) -> tuple[Any, Any, Any]:

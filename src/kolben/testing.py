@@ -17,6 +17,7 @@ from urllib.parse import unquote_to_bytes, urljoin, urlsplit
 
 from ._concurrency import _worker_loop
 from ._cookiejar import CookieJar
+from .cli import KolbenCliRunner as KolbenCliRunner
 from .globals import _cv_app
 from .http.forms import encode_multipart
 from .http.headers import Headers

@@ -327,8 +327,8 @@ def test_framework_frames_are_folded_and_user_frames_open() -> None:
     app.testing = False
     app.debug = True
     page = client.get("/").text
-    user_frame = page.split("in <span class=\"func mono\">user_code</span>")[1]
+    user_frame = page.split('in <span class="func mono">user_code</span>')[1]
     # The user's frame shows its source directly, not behind a fold.
-    assert user_frame.lstrip().startswith("</div>\n<pre class=\"source\">")
+    assert user_frame.lstrip().startswith('</div>\n<pre class="source">')
     # kolben's own frames fold their source away.
     assert "<details><summary>Source</summary>" in page
