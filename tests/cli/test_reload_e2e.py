@@ -1,4 +1,5 @@
-"""``kolben run --debug`` serves on loopback and reloads an edited app."""
+"""``kolben run --debug`` serves on loopback, reloads an edited app and shows
+the debug page for an error."""
 
 from __future__ import annotations
 
@@ -27,6 +28,11 @@ app = Kolben(__name__)
 @app.get("/")
 def index():
     return {body!r}
+
+@app.get("/fail")
+def fail():
+    items_in_basket = 3
+    return items_in_basket / 0
 """
 
 
@@ -73,7 +79,7 @@ def _stop(process: subprocess.Popen[bytes]) -> int:
 
 
 @pytest.mark.e2e
-def test_run_debug_reloads_an_edited_app(tmp_path: Path) -> None:
+def test_run_debug_reloads_and_shows_the_debug_page(tmp_path: Path) -> None:
     app_file = tmp_path / "live_app.py"
     app_file.write_text(SOURCE.format(body="first version"), encoding="utf-8")
     port = free_port()
@@ -96,6 +102,11 @@ def test_run_debug_reloads_an_edited_app(tmp_path: Path) -> None:
         # times are coarse.
         app_file.write_text(SOURCE.format(body="the second, edited version"))
         _wait_for(port, "the second, edited version", process, log, app_file)
+        # An error, from a loopback client in debug mode: the debug page.
+        reply = fetch(f"http://{HOST}:{port}", "GET", "/fail", timeout=5.0)
+        assert reply.status == 500
+        assert "ZeroDivisionError" in reply.text
+        assert "items_in_basket" in reply.text  # the failing frame's locals
     finally:
         status = _stop(process)
     output = log.read_text()
