@@ -18,6 +18,7 @@ def test_exported_members() -> None:
     }
     exported.discard("annotations")  # the __future__ import
     assert exported == {
+        "Blueprint",
         "Config",
         "Kolben",
         "Request",

@@ -27,6 +27,7 @@ from .routing import BuildError, Map, RequestRedirect, Rule
 from .sessions import SecureCookieSessionInterface, SessionInterface
 
 if TYPE_CHECKING:
+    from .blueprints import Blueprint
     from .cli import KolbenCliRunner
     from .testing import KolbenClient
 
@@ -114,6 +115,8 @@ class Kolben(Scaffold):
         self.url_map = self.url_map_class(host_matching=host_matching)
         self.subdomain_matching = subdomain_matching
         self.extensions: dict[str, Any] = {}
+        #: The registered blueprints by their (dotted) names.
+        self.blueprints: dict[str, Blueprint] = {}
         self.teardown_appcontext_funcs: list[Callable[..., Any]] = []
         self.before_serving_funcs: list[Callable[..., Any]] = []
         self.after_serving_funcs: list[Callable[..., Any]] = []
@@ -247,6 +250,24 @@ class Kolben(Scaffold):
                     " pass endpoint=..."
                 )
             self.view_functions[endpoint] = view_func
+
+    @setupmethod
+    def register_blueprint(self, blueprint: Blueprint, **options: Any) -> None:
+        """Register a blueprint's routes, hooks, handlers and commands.
+
+        Example::
+
+            app.register_blueprint(auth, url_prefix="/auth")
+            app.register_blueprint(auth, url_prefix="/v2/auth", name="auth_v2")
+
+        :param options: ``url_prefix``, ``subdomain``, ``url_defaults``,
+            ``cli_group``, and ``name`` to register it a second time.
+        """
+        blueprint.register(self, options)
+
+    def iter_blueprints(self) -> Iterator[Blueprint]:
+        """Iterate the registered blueprints, in registration order."""
+        return iter(self.blueprints.values())
 
     @setupmethod
     def teardown_appcontext(self, f: Callable[..., Any]) -> Callable[..., Any]:
