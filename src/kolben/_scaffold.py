@@ -12,7 +12,7 @@ import os
 import sys
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from .http.exceptions import HTTPException, default_exceptions
 
@@ -81,6 +81,27 @@ class Scaffold:
 
     def _check_setup_finished(self, f_name: str) -> None:
         raise NotImplementedError
+
+    def open_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = None
+    ) -> IO[Any]:
+        """Open a file relative to ``root_path`` for reading.
+
+        Example::
+
+            with app.open_resource("schema.sql") as f:
+                db.executescript(f.read().decode())
+
+        :param resource: the path relative to ``root_path``.
+        :param mode: ``"rb"``, ``"r"`` or ``"rt"``.
+        :param encoding: the text encoding in text mode.
+        """
+        if mode not in ("r", "rt", "rb"):
+            raise ValueError("Resources can only be opened for reading.")
+        path = os.path.join(self.root_path, resource)
+        if mode == "rb":
+            return open(path, mode)  # noqa: SIM115 - the caller closes it
+        return open(path, mode, encoding=encoding)  # noqa: SIM115
 
     # -- routes ----------------------------------------------------------------
 

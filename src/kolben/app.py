@@ -8,7 +8,7 @@ import logging
 import os
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from . import _dispatch, _pipeline_sync, asgi, wsgi
 from ._concurrency import SyncRunner, run_coroutine_sync
@@ -180,6 +180,20 @@ class Kolben(Scaffold):
         from .logging import create_logger
 
         return create_logger(self)
+
+    def open_instance_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = None
+    ) -> IO[Any]:
+        """Open a file in the instance folder, for reading or writing.
+
+        :param resource: the path relative to ``instance_path``.
+        :param mode: any ``open`` mode.
+        :param encoding: the text encoding in text mode.
+        """
+        path = os.path.join(self.instance_path, resource)
+        if "b" in mode:
+            return open(path, mode)  # noqa: SIM115 - the caller closes it
+        return open(path, mode, encoding=encoding)  # noqa: SIM115
 
     # -- registration ----------------------------------------------------------
 

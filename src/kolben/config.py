@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
-from collections.abc import Mapping
+import json
+import os
+import types
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -72,6 +76,106 @@ class Config(dict[str, Any]):
         for key in dir(obj):
             if key.isupper():
                 self[key] = getattr(obj, key)
+
+    def from_envvar(self, variable_name: str, silent: bool = False) -> bool:
+        """Load the Python config file named by an environment variable.
+
+        :param variable_name: the variable, e.g. ``"YOURAPP_SETTINGS"``.
+        :param silent: return ``False`` instead of raising when it is unset
+            or the file is missing.
+        """
+        filename = os.environ.get(variable_name)
+        if not filename:
+            if silent:
+                return False
+            raise RuntimeError(
+                f"The environment variable {variable_name!r} is not set and as"
+                " such configuration could not be loaded. Set this variable and"
+                " make it point to a configuration file."
+            )
+        return self.from_pyfile(filename, silent=silent)
+
+    def from_pyfile(
+        self, filename: str | os.PathLike[str], silent: bool = False
+    ) -> bool:
+        """Load the upper-case names of a Python file, as ``from_object`` does.
+
+        The file is the developer's own code and runs as a module would.
+
+        :param filename: relative to ``root_path`` unless absolute.
+        :param silent: return ``False`` instead of raising if it is missing.
+        """
+        path = os.path.join(self.root_path, filename)
+        module = types.ModuleType("config")
+        module.__file__ = path
+        try:
+            with open(path, "rb") as config_file:
+                code = compile(config_file.read(), path, "exec")
+        except OSError as e:
+            if silent and e.errno in (errno.ENOENT, errno.EISDIR, errno.ENOTDIR):
+                return False
+            e.strerror = f"Unable to load configuration file ({e.strerror})"
+            raise
+        exec(code, module.__dict__)  # noqa: S102 - the developer's config file
+        self.from_object(module)
+        return True
+
+    def from_file(
+        self,
+        filename: str | os.PathLike[str],
+        load: Callable[[Any], Mapping[str, Any]],
+        silent: bool = False,
+        text: bool = True,
+    ) -> bool:
+        """Load a file with ``load`` (``json.load``, ``tomllib.load``, ...).
+
+        Example::
+
+            app.config.from_file("config.toml", load=tomllib.load, text=False)
+
+        :param filename: relative to ``root_path`` unless absolute.
+        :param load: reads the open file and returns a mapping.
+        :param silent: return ``False`` instead of raising if it is missing.
+        :param text: open in text mode; ``tomllib`` needs ``text=False``.
+        """
+        path = os.path.join(self.root_path, filename)
+        try:
+            with open(path, "r" if text else "rb") as f:
+                obj = load(f)
+        except OSError as e:
+            if silent and e.errno in (errno.ENOENT, errno.EISDIR):
+                return False
+            e.strerror = f"Unable to load configuration file ({e.strerror})"
+            raise
+        return self.from_mapping(obj)
+
+    def from_prefixed_env(
+        self, prefix: str = "KOLBEN", *, loads: Callable[[str], Any] = json.loads
+    ) -> bool:
+        """Load environment variables that start with ``prefix + "_"``.
+
+        Values are parsed with ``loads`` (JSON: ``"5"`` is an int, ``"true"``
+        a bool) and kept as strings where that fails. A double underscore
+        sets a nested key: ``KOLBEN_DB__HOST`` sets ``config["DB"]["HOST"]``.
+
+        :param prefix: the prefix, without the trailing underscore.
+        :param loads: how values are parsed.
+        """
+        prefix = f"{prefix}_"
+        for key in sorted(os.environ):
+            if not key.startswith(prefix):
+                continue
+            raw = os.environ[key]
+            try:
+                value = loads(raw)
+            except Exception:
+                value = raw
+            *parents, tail = key[len(prefix) :].split("__")
+            current: dict[str, Any] = self
+            for part in parents:
+                current = current.setdefault(part, {})
+            current[tail] = value
+        return True
 
     def from_mapping(
         self, mapping: Mapping[str, Any] | None = None, **kwargs: Any
