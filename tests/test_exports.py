@@ -26,6 +26,8 @@ def test_exported_members() -> None:
         "abort",
         "after_this_request",
         "copy_current_request_context",
+        "flash",
+        "get_flashed_messages",
         "current_app",
         "g",
         "has_app_context",

@@ -14,6 +14,8 @@ from .globals import g as g
 from .globals import request as request
 from .globals import session as session
 from .helpers import abort as abort
+from .helpers import flash as flash
+from .helpers import get_flashed_messages as get_flashed_messages
 from .helpers import make_response as make_response
 from .helpers import redirect as redirect
 from .helpers import stream_with_context as stream_with_context

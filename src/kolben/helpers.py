@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .globals import _app_ctx, _cv_app, _req_ctx
@@ -201,3 +201,58 @@ def get_root_path(import_name: str) -> str:
     from ._scaffold import get_root_path as _get_root_path
 
     return _get_root_path(import_name)
+
+
+def flash(message: str, category: str = "message") -> None:
+    """Keep a message for the next request, which shows it once.
+
+    Messages live in the session, so ``SECRET_KEY`` must be set.
+
+    Example::
+
+        flash("Your post was saved.")
+        flash("Wrong password.", "error")
+
+    :param message: the message.
+    :param category: a category such as ``"message"``, ``"error"``, ``"info"``.
+    """
+    from .globals import session
+    from .signals import message_flashed
+
+    flashes = session.get("_flashes", [])
+    flashes.append((category, message))
+    session["_flashes"] = flashes
+    ctx = _req_ctx()
+    if message_flashed.receivers:
+        message_flashed.send(
+            ctx.app,
+            _async_wrapper=ctx.app.ensure_sync,
+            message=message,
+            category=category,
+        )
+
+
+def get_flashed_messages(
+    with_categories: bool = False, category_filter: Iterable[str] = ()
+) -> list[str] | list[tuple[str, str]]:
+    """Return the flashed messages, and remove them from the session.
+
+    Within one request, every call returns the same messages.
+
+    :param with_categories: return ``(category, message)`` pairs.
+    :param category_filter: only messages of these categories.
+    """
+    ctx = _req_ctx()
+    flashes: list[tuple[str, str]] | None = ctx.g.get("_kolben_flashes")
+    if flashes is None:
+        session = ctx.session
+        # Only pop when there is something: popping marks the session changed.
+        stored = session.pop("_flashes") if "_flashes" in session else []
+        flashes = [(str(category), str(message)) for category, message in stored]
+        ctx.g._kolben_flashes = flashes
+    if category_filter:
+        wanted = set(category_filter)
+        flashes = [f for f in flashes if f[0] in wanted]
+    if with_categories:
+        return flashes
+    return [message for _, message in flashes]
