@@ -23,5 +23,11 @@ from .helpers import url_for as url_for
 from .json import jsonify as jsonify
 from .request import Request as Request
 from .response import Response as Response
+from .templating import get_template_attribute as get_template_attribute
+from .templating import render_template as render_template
+from .templating import render_template_async as render_template_async
+from .templating import render_template_string as render_template_string
+from .templating import stream_template as stream_template
+from .templating import stream_template_string as stream_template_string
 
 __version__ = "0.1.0"

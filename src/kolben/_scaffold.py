@@ -262,6 +262,73 @@ class Scaffold:
         self.template_context_processors[None].append(f)
         return f
 
+    # -- templates -------------------------------------------------------------
+
+    def _add_template_item(
+        self, kind: str, f: Callable[..., Any], name: str | None
+    ) -> None:
+        raise NotImplementedError
+
+    def _template_decorator(self, kind: str, name: Any) -> Any:
+        if callable(name):  # used without parentheses
+            self._add_template_item(kind, name, None)
+            return name
+
+        def decorator(f: F) -> F:
+            self._add_template_item(kind, f, name)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def template_filter(self, name: Any = None) -> Any:
+        """Register the decorated function as a Jinja filter.
+
+        Example::
+
+            @app.template_filter("reverse")
+            def reverse_filter(s):
+                return s[::-1]
+
+        :param name: the filter's name; the function's by default.
+        """
+        return self._template_decorator("filters", name)
+
+    @setupmethod
+    def template_test(self, name: Any = None) -> Any:
+        """Register the decorated function as a Jinja test (``{% if x is prime %}``).
+
+        :param name: the test's name; the function's by default.
+        """
+        return self._template_decorator("tests", name)
+
+    @setupmethod
+    def template_global(self, name: Any = None) -> Any:
+        """Make the decorated function a global in every template.
+
+        :param name: the global's name; the function's by default.
+        """
+        return self._template_decorator("globals", name)
+
+    @setupmethod
+    def add_template_filter(
+        self, f: Callable[..., Any], name: str | None = None
+    ) -> None:
+        """Register ``f`` as a Jinja filter; the non-decorator form."""
+        self._add_template_item("filters", f, name)
+
+    @setupmethod
+    def add_template_test(self, f: Callable[..., Any], name: str | None = None) -> None:
+        """Register ``f`` as a Jinja test; the non-decorator form."""
+        self._add_template_item("tests", f, name)
+
+    @setupmethod
+    def add_template_global(
+        self, f: Callable[..., Any], name: str | None = None
+    ) -> None:
+        """Make ``f`` a template global; the non-decorator form."""
+        self._add_template_item("globals", f, name)
+
     # -- errors ----------------------------------------------------------------
 
     @setupmethod

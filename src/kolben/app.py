@@ -25,6 +25,7 @@ from .request import Request
 from .response import Response
 from .routing import BuildError, Map, RequestRedirect, Rule
 from .sessions import SecureCookieSessionInterface, SessionInterface
+from .templating import Environment, create_environment
 
 if TYPE_CHECKING:
     from .blueprints import Blueprint
@@ -180,6 +181,19 @@ class Kolben(Scaffold):
         from .logging import create_logger
 
         return create_logger(self)
+
+    #: Options for the Jinja environment, set before it is first used.
+    jinja_options: dict[str, Any] = {}
+
+    @lazy
+    def jinja_env(self) -> Environment:
+        """The Jinja environment templates are rendered with."""
+        return create_environment(self)
+
+    def _add_template_item(
+        self, kind: str, f: Callable[..., Any], name: str | None
+    ) -> None:
+        getattr(self.jinja_env, kind)[name or f.__name__] = f
 
     def open_instance_resource(
         self, resource: str, mode: str = "rb", encoding: str | None = None

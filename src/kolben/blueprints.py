@@ -267,7 +267,20 @@ class Blueprint(Scaffold):
                 key = name if scope is None else f"{name}.{scope}"
                 target[key].extend(funcs)
 
+    def _add_template_item(
+        self, kind: str, f: Callable[..., Any], name: str | None
+    ) -> None:
+        # Templates are the app's: a blueprint's filters are app-wide.
+        self.record_once(lambda s: s.app._add_template_item(kind, f, name))
+
     # -- app-wide variants ---------------------------------------------------
+
+    app_template_filter = Scaffold.template_filter
+    app_template_test = Scaffold.template_test
+    app_template_global = Scaffold.template_global
+    add_app_template_filter = Scaffold.add_template_filter
+    add_app_template_test = Scaffold.add_template_test
+    add_app_template_global = Scaffold.add_template_global
 
     def _app_wide(self, register: Callable[[Kolben], Callable[[F], Any]], f: F) -> F:
         self.record_once(lambda s: register(s.app)(f))
