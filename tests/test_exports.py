@@ -42,6 +42,8 @@ def test_exported_members() -> None:
         "make_response",
         "redirect",
         "request",
+        "send_file",
+        "send_from_directory",
         "session",
         "stream_with_context",
         "url_for",

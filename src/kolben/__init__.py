@@ -9,6 +9,8 @@ from .ctx import after_this_request as after_this_request
 from .ctx import copy_current_request_context as copy_current_request_context
 from .ctx import has_app_context as has_app_context
 from .ctx import has_request_context as has_request_context
+from .files import send_file as send_file
+from .files import send_from_directory as send_from_directory
 from .globals import current_app as current_app
 from .globals import g as g
 from .globals import request as request

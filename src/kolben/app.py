@@ -135,6 +135,23 @@ class Kolben(Scaffold):
         #: The app's click command group; ``kolben`` offers its commands.
         self.cli = AppGroup(self.name)
         self.shell_context_processors: list[Callable[[], dict[str, Any]]] = []
+        folder = self.static_folder
+        if folder is not None and os.path.isdir(os.path.join(self.root_path, folder)):
+            if self.static_url_path is None:
+                self.static_url_path = "/" + os.path.basename(os.fspath(folder))
+            self.add_url_rule(
+                f"{self.static_url_path.rstrip('/')}/<path:filename>",
+                endpoint="static",
+                view_func=self.send_static_file,
+                host=static_host if host_matching else None,
+            )
+
+    def send_static_file(self, filename: str) -> Response:
+        """Send a file from the static folder; the ``static`` endpoint's view."""
+        from .files import send_from_directory
+
+        assert self.static_folder is not None
+        return send_from_directory(os.fspath(self.static_folder), filename)
 
     # -- properties ------------------------------------------------------------
 
