@@ -8,6 +8,7 @@ itsdangerous and rotates keys through ``SECRET_KEY_FALLBACKS``.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import MutableMapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -278,3 +279,106 @@ class SecureCookieSessionInterface(SessionInterface):
             app.logger.error("The session cookie was not set: %s", e)
             if app.debug or app.testing:
                 raise
+
+
+class RedisSessionInterface(SessionInterface):
+    """Keep sessions in Redis; the cookie holds only a signed session id.
+
+    Use it when sessions are large, or must be revocable on the server::
+
+        app.session_interface = RedisSessionInterface(url="redis://localhost/0")
+
+    Needs the ``redis`` package (``pip install kolben[redis]``). Sessions
+    expire in Redis after ``PERMANENT_SESSION_LIFETIME``.
+
+    :param client: a ``redis.Redis`` client; made from ``url`` if not given.
+    :param url: the Redis URL, when no client is given.
+    :param prefix: the prefix of the Redis keys.
+    """
+
+    serializer = TaggedJSONSerializer()
+    session_class = SecureCookieSession
+    salt = "kolben-session-id"
+
+    def __init__(
+        self, client: Any = None, url: str | None = None, prefix: str = "session:"
+    ) -> None:
+        if client is None:
+            try:
+                import redis
+            except ImportError as e:  # pragma: no cover - depends on the install
+                raise RuntimeError(
+                    "RedisSessionInterface needs the 'redis' package: install"
+                    " it with 'pip install kolben[redis]'."
+                ) from e
+            client = redis.Redis.from_url(url or "redis://localhost:6379/0")
+        self.client = client
+        self.prefix = prefix
+
+    def _signer(self, app: Kolben) -> Any:
+        from itsdangerous import Signer
+
+        keys = [app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ())]
+        return Signer(
+            list(reversed(keys)), salt=self.salt, digest_method=hashlib.sha256
+        )
+
+    def open_session(self, app: Kolben, request: Request) -> SecureCookieSession | None:
+        """Load the session whose signed id the cookie holds."""
+        if not app.secret_key:
+            return None
+        signed = request.cookies.get(self.get_cookie_name(app))
+        sid = None
+        if signed:
+            try:
+                sid = self._signer(app).unsign(signed).decode()
+            except BadSignature:
+                sid = None  # SECURITY: a forged id starts a new session
+        data = self.client.get(self.prefix + sid) if sid else None
+        if sid is None or data is None:
+            sess = self.session_class()
+            sess.new = True
+            sess.sid = sid or secrets.token_urlsafe(32)  # type: ignore[attr-defined]
+            return sess
+        try:
+            values = self.serializer.loads(data)
+        except ValueError:
+            values = None
+        sess = self.session_class(values if isinstance(values, dict) else None)
+        sess.sid = sid  # type: ignore[attr-defined]
+        return sess
+
+    def save_session(
+        self, app: Kolben, session: SessionMixin, response: Response
+    ) -> None:
+        """Store the session in Redis and send its signed id."""
+        name = self.get_cookie_name(app)
+        domain = self.get_cookie_domain(app)
+        path = self.get_cookie_path(app)
+        sid: str = session.sid  # type: ignore[attr-defined]
+        if session.accessed:
+            response.headers.add("Vary", "Cookie")
+        if not session:
+            if session.modified:
+                self.client.delete(self.prefix + sid)
+                response.delete_cookie(name, path=path, domain=domain)
+            return
+        if not self.should_set_cookie(app, session):
+            return
+        lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
+        self.client.set(
+            self.prefix + sid,
+            self.serializer.dumps(dict(session)),
+            ex=int(lifetime.total_seconds()),
+        )
+        response.set_cookie(
+            name,
+            self._signer(app).sign(sid).decode(),
+            expires=self.get_expiration_time(app, session),
+            httponly=self.get_cookie_httponly(app),
+            domain=domain,
+            path=path,
+            secure=self.get_cookie_secure(app),
+            samesite=self.get_cookie_samesite(app),
+            partitioned=self.get_cookie_partitioned(app),
+        )
