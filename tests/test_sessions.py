@@ -84,3 +84,104 @@ def test_oversized_session_is_not_dropped_silently(
 
     with pytest.raises(ValueError, match="4093"):
         client.get("/")
+
+
+def test_cookie_settings(app: Kolben, client: KolbenClient) -> None:
+    app.config.update(
+        SESSION_COOKIE_NAME="sid",
+        SESSION_COOKIE_DOMAIN="localhost",
+        SESSION_COOKIE_PATH="/app",
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_PARTITIONED=True,
+    )
+
+    @app.route("/app/set")
+    def set_value() -> str:
+        session["x"] = 1
+        return "ok"
+
+    header = client.get("/app/set").headers["Set-Cookie"]
+    assert header.startswith("sid=")
+    for part in (
+        "Domain=localhost",
+        "Path=/app",
+        "Secure",
+        "HttpOnly",
+        "SameSite=Lax",
+        "Partitioned",
+    ):
+        assert part in header
+    assert "Expires" not in header  # a browser-session cookie
+
+
+def test_permanent_session_lifetime_and_refresh(
+    app: Kolben, client: KolbenClient
+) -> None:
+    from datetime import timedelta
+
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=2)
+
+    @app.route("/login")
+    def login() -> str:
+        session.permanent = True
+        session["user"] = "ada"
+        return "ok"
+
+    @app.route("/read")
+    def read() -> Any:
+        return {"user": session.get("user"), "new": session.new}
+
+    assert "Expires=" in client.get("/login").headers["Set-Cookie"]
+    r = client.get("/read")
+    assert r.json == {"user": "ada", "new": False}
+    # Permanent sessions are re-sent each request, so they slide forward ...
+    assert "Set-Cookie" in r.headers
+    assert "Set-Cookie" in client.get("/read").headers
+
+
+def test_no_refresh_each_request(app: Kolben, client: KolbenClient) -> None:
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
+
+    @app.route("/login")
+    def login() -> str:
+        session.permanent = True
+        session["user"] = "ada"
+        return "ok"
+
+    app.add_url_rule("/read", "read", lambda: str(session.get("user")))
+    client.get("/login")
+    r = client.get("/read")
+    assert r.text == "ada"
+    assert "Set-Cookie" not in r.headers  # ... unless that is turned off
+
+
+def test_session_round_trips_python_types(app: Kolben, client: KolbenClient) -> None:
+    import uuid
+    from datetime import UTC, datetime
+
+    from markupsafe import Markup
+
+    token = uuid.uuid4()
+    when = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+    @app.route("/set")
+    def set_values() -> str:
+        session.update(
+            raw=b"\x00\x01", pair=(1, "a"), id=token, when=when, html=Markup("<b>x</b>")
+        )
+        return "ok"
+
+    @app.route("/get")
+    def get_values() -> str:
+        ok = (
+            session["raw"] == b"\x00\x01"
+            and session["pair"] == (1, "a")
+            and session["id"] == token
+            and session["when"] == when
+            and isinstance(session["html"], Markup)
+        )
+        return "same" if ok else repr(dict(session))
+
+    client.get("/set")
+    assert client.get("/get").text == "same"
