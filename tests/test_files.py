@@ -140,3 +140,26 @@ def test_safe_join() -> None:
     assert safe_join("/srv", "a/b.txt") == "/srv/a/b.txt"
     for bad in ("../x", "/x", "a/../../x", "a\0b"):
         assert safe_join("/srv", bad) is None
+
+
+def test_blueprint_static_folder(tmp_path: Path, make_client: Any) -> None:
+    from kolben import Blueprint
+
+    (tmp_path / "shop" / "assets").mkdir(parents=True)
+    (tmp_path / "shop" / "assets" / "shop.css").write_text(".shop {}")
+    (tmp_path / "shop" / "private.txt").write_text("not public")
+    app = Kolben("bpstatic", root_path=str(tmp_path))
+    bp = Blueprint(
+        "shop",
+        "shop",
+        root_path=str(tmp_path / "shop"),
+        static_folder="assets",
+        url_prefix="/shop",
+    )
+    app.register_blueprint(bp)
+    client = make_client(app)
+    r = client.get("/shop/assets/shop.css")
+    assert (r.status_code, r.data) == (200, b".shop {}")
+    assert client.get("/shop/assets/..%2Fprivate.txt").status_code == 404
+    with app.test_request_context():
+        assert url_for("shop.static", filename="shop.css") == "/shop/assets/shop.css"

@@ -18,6 +18,7 @@ from ._scaffold import Scaffold, setupmethod
 
 if TYPE_CHECKING:
     from .app import Kolben
+    from .response import Response
 
 F = TypeVar("F", bound=Callable[..., Any])
 DeferredSetup = Callable[["BlueprintSetupState"], None]
@@ -229,12 +230,29 @@ class Blueprint(Scaffold):
         app.blueprints[name] = self
         self._got_registered_once = True
         state = BlueprintSetupState(self, app, options, first_registration)
+        if self.static_folder is not None:
+            url_path = self.static_url_path
+            if url_path is None:
+                url_path = "/" + os.path.basename(os.fspath(self.static_folder))
+            state.add_url_rule(
+                f"{url_path.rstrip('/')}/<path:filename>",
+                endpoint="static",
+                view_func=self.send_static_file,
+            )
         self._merge_into(app, name)
         for deferred in self.deferred_functions:
             deferred(state)
         self._register_commands(app, options, name)
         for blueprint, nested_options in self._blueprints:
             blueprint.register(app, _nested_options(state, blueprint, nested_options))
+
+    def send_static_file(self, filename: str) -> Response:
+        """Send a file from the blueprint's static folder; its ``static`` view."""
+        from .files import send_from_directory
+
+        assert self.static_folder is not None
+        folder = os.path.join(self.root_path, os.fspath(self.static_folder))
+        return send_from_directory(folder, filename)
 
     def _register_commands(
         self, app: Kolben, options: dict[str, Any], name: str
