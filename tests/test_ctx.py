@@ -256,3 +256,29 @@ def test_popping_an_unpushed_context_is_an_error(app: Kolben) -> None:
     ctx = app.app_context()
     with pytest.raises(RuntimeError, match="popped more often than pushed"):
         ctx.pop()
+
+
+def test_app_context_signals(app: Kolben, client: KolbenClient) -> None:
+    from kolben import signals
+
+    events: list[str] = []
+
+    def pushed(sender: Kolben, **kw: Any) -> None:
+        events.append("pushed")
+
+    def popped(sender: Kolben, **kw: Any) -> None:
+        events.append("popped")
+
+    def tearing_down(sender: Kolben, exc: Any = None, **kw: Any) -> None:
+        events.append("tearing down")
+
+    app.add_url_rule("/", "i", lambda: "x")
+    with (
+        signals.appcontext_pushed.connected_to(pushed, app),
+        signals.appcontext_popped.connected_to(popped, app),
+        signals.appcontext_tearing_down.connected_to(tearing_down, app),
+    ):
+        with app.app_context():
+            events.append("inside")
+        client.get("/")  # a request's context tears down its app context too
+    assert events == ["pushed", "inside", "tearing down", "popped", "tearing down"]
