@@ -96,3 +96,45 @@ def test_response_helpers(app: Kolben, client: KolbenClient) -> None:
 def test_nested_with_client_is_an_error(client: KolbenClient) -> None:
     with client, pytest.raises(RuntimeError, match="nest"):
         client.__enter__()
+
+
+def test_followed_redirect_sends_the_cookies_its_response_set(
+    app: Kolben, client: KolbenClient
+) -> None:
+    from kolben import session
+
+    @app.route("/old")
+    def old() -> str:
+        session["v"] = "old"
+        return "ok"
+
+    @app.route("/change")
+    def change() -> Any:
+        session["v"] = "new"
+        return redirect("/show")
+
+    app.add_url_rule("/show", "show", lambda: session["v"])
+    client.get("/old")
+    assert client.get("/change", follow_redirects=True).text == "new"
+
+
+def test_kept_context_tears_down_on_the_request_thread(
+    app: Kolben, client: KolbenClient
+) -> None:
+    import threading
+
+    threads: dict[str, int] = {}
+
+    @app.before_request
+    def opened() -> None:
+        threads["request"] = threading.get_ident()
+
+    @app.teardown_request
+    def closed(exc: BaseException | None) -> None:
+        threads["teardown"] = threading.get_ident()
+
+    app.add_url_rule("/", "i", lambda: "x")
+    with client:
+        client.get("/")
+        assert "teardown" not in threads  # kept until the block ends
+    assert threads["teardown"] == threads["request"]

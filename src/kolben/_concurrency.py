@@ -17,7 +17,7 @@ import functools
 import os
 import threading
 from collections.abc import Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -102,12 +102,19 @@ class SyncRunner:
 
     async def run(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run ``func`` in the pool with the current context and await it."""
+        return await self.run_in(self._get_executor(), func, *args, **kwargs)
+
+    @staticmethod
+    async def run_in(
+        executor: Executor, func: Callable[..., T], /, *args: Any, **kwargs: Any
+    ) -> T:
+        """Run ``func`` in ``executor`` with the current context and await it."""
         loop = asyncio.get_running_loop()
         ctx = contextvars.copy_context()
         # Async code that this sync code calls goes back to this loop.
         ctx.run(_serving_loop.set, loop)
         call = functools.partial(ctx.run, func, *args, **kwargs)
-        return await loop.run_in_executor(self._get_executor(), call)
+        return await loop.run_in_executor(executor, call)
 
     def shutdown(self) -> None:
         """Stop the threads once their work is done."""

@@ -81,8 +81,16 @@ async def _http(
     else:
         runner = app._sync_runner
         assert runner is not None
-        response = await runner.run(
-            _pipeline_sync.handle_request, app, ctx, plan, _dispatch.call_inline
+        # The test client pins a kept context's request to one thread, so its
+        # deferred teardown can run on the thread that made its resources.
+        executor = scope.get("kolben.sync_executor") or runner._get_executor()
+        response = await runner.run_in(
+            executor,
+            _pipeline_sync.handle_request,
+            app,
+            ctx,
+            plan,
+            _dispatch.call_inline,
         )
     await _send_response(app, response, request.method, receive, send)
 

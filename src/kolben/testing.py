@@ -8,8 +8,11 @@ run through both adapters: ``app.test_client(protocol="asgi")``.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import io
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
@@ -225,6 +228,7 @@ class KolbenClient:
         self._preserve = False
         self._preserved: AppContext | None = None
         self._preserved_token: Token[AppContext] | None = None
+        self._thread: ThreadPoolExecutor | None = None
 
     # -- cookies -----------------------------------------------------------------
 
@@ -289,10 +293,13 @@ class KolbenClient:
             root_path="",
             raw_path=target.path or "/",
             query_string=target.query,
+            # Not Cookie: the jar sends the cookies as they are now, after the
+            # redirect's response; a copy would be the stale ones.
             headers=[
                 (k, v)
                 for k, v in spec.headers
-                if keep_body or k.lower() not in ("content-type", "content-length")
+                if k.lower() != "cookie"
+                and (keep_body or k.lower() not in ("content-type", "content-length"))
             ],
             body=spec.body if keep_body else b"",
             remote_addr=spec.remote_addr,
@@ -313,11 +320,14 @@ class KolbenClient:
         preserved: list[AppContext] = []
         if self._preserve:
             spec.extra_environ["kolben.preserve_context"] = preserved.append
+            if self.protocol == "asgi":
+                spec.extra_environ["kolben.sync_executor"] = self._kept_thread()
         if self.protocol == "wsgi":
             status, headers, body = self._send_wsgi(spec)
         else:
             status, headers, body = self._send_asgi(spec)
         spec.extra_environ.pop("kolben.preserve_context", None)
+        spec.extra_environ.pop("kolben.sync_executor", None)
         if preserved:
             self._preserved = preserved[-1]
             self._preserved_token = _cv_app.set(self._preserved)
@@ -405,12 +415,25 @@ class KolbenClient:
 
     # -- keeping the context ---------------------------------------------------
 
+    def _kept_thread(self) -> ThreadPoolExecutor:
+        """The one thread that runs sync requests while a context is kept."""
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="kolben-test")
+        return self._thread
+
     def _pop_preserved(self) -> None:
         ctx, token = self._preserved, self._preserved_token
         self._preserved = self._preserved_token = None
         if ctx is not None and token is not None:
             try:
-                self.application._teardown(ctx, None)
+                teardown = functools.partial(self.application._teardown, ctx, None)
+                if self._thread is not None:
+                    # Where the request ran, so thread-bound resources on g
+                    # (a sqlite3 connection) can be closed.
+                    run = contextvars.copy_context().run
+                    self._thread.submit(run, teardown).result()
+                else:
+                    teardown()
             finally:
                 _cv_app.reset(token)
 
@@ -427,4 +450,9 @@ class KolbenClient:
         tb: TracebackType | None,
     ) -> None:
         self._preserve = False
-        self._pop_preserved()
+        try:
+            self._pop_preserved()
+        finally:
+            if self._thread is not None:
+                self._thread.shutdown(wait=True)
+                self._thread = None
