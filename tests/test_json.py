@@ -103,3 +103,18 @@ def test_tagged_serializer_round_trips(value: Any) -> None:
     out = s.loads(s.dumps(value))
     assert out == value
     assert type(out) is type(value)
+
+
+def test_module_functions_in_and_out_of_an_app(app: Kolben) -> None:
+    from kolben import json as kjson
+
+    value = {"b": datetime(2024, 1, 1, tzinfo=UTC), "a": uuid.UUID(int=1)}
+    outside = kjson.dumps(value)
+    assert kjson.loads(outside) == {
+        "b": "Mon, 01 Jan 2024 00:00:00 GMT",
+        "a": "00000000-0000-0000-0000-000000000001",
+    }
+    with app.app_context():
+        # Inside an app, the app's provider: sorted keys.
+        assert kjson.dumps(value).startswith('{"a"')
+        assert kjson.loads(b"[1, 2]") == [1, 2]

@@ -226,3 +226,23 @@ def test_auto_reload_follows_debug(tmp_path: Path) -> None:
     other.config["TEMPLATES_AUTO_RELOAD"] = False
     other.debug = True
     assert other.jinja_env.auto_reload is False
+
+
+def test_app_template_extends_a_blueprint_template(
+    tmp_path: Path, make_client: Any
+) -> None:
+    write(
+        tmp_path,
+        {
+            "bp/tpl/shop/base.html": "<shop>{% block content %}{% endblock %}</shop>",
+            "app/templates/sale.html": (
+                '{% extends "shop/base.html" %}{% block content %}sale{% endblock %}'
+            ),
+        },
+    )
+    app = Kolben("ext", root_path=str(tmp_path / "app"))
+    app.register_blueprint(
+        Blueprint("shop", "shop", root_path=str(tmp_path / "bp"), template_folder="tpl")
+    )
+    app.add_url_rule("/", "sale", lambda: render_template("sale.html"))
+    assert make_client(app).get("/").text == "<shop>sale</shop>"
