@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import io
 import sys
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
@@ -179,3 +180,18 @@ def call_asgi(
         m.get("body", b"") for m in messages if m["type"] == "http.response.body"
     )
     return int(start["status"]), content_type, body
+
+
+def wsgi_rate(app: WSGIApp, template: dict[str, Any], seconds: float) -> float:
+    """Return requests/second over about ``seconds`` of sequential requests.
+
+    :param app: the WSGI application.
+    :param template: the environ to copy for each request.
+    :param seconds: how long to keep sending requests.
+    """
+    batch, done = 200, 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        run_wsgi(app, template, batch)
+        done += batch
+    return done / (time.perf_counter() - start)

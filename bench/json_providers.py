@@ -10,13 +10,12 @@ in-process over WSGI, in interleaved rounds; the best round counts.
 from __future__ import annotations
 
 import argparse
-import time
 from datetime import UTC, datetime
 from typing import Any
 
 from kolben import Kolben
 
-from ._drivers import run_wsgi, wsgi_environ
+from ._drivers import wsgi_environ, wsgi_rate
 
 PAYLOADS: dict[str, Any] = {
     "small": {"message": "Hello, World!"},
@@ -46,17 +45,6 @@ def make_app(provider: str) -> Kolben:
     return app
 
 
-def rate(app: Kolben, path: str, seconds: float) -> float:
-    """Requests/second over about ``seconds`` of sequential requests."""
-    template = wsgi_environ(path)
-    n, start = 200, time.perf_counter()
-    done = 0
-    while time.perf_counter() - start < seconds:
-        run_wsgi(app, template, n)
-        done += n
-    return done / (time.perf_counter() - start)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Print req/s per payload for both providers and the ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -69,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         best = {name: 0.0 for name in apps}
         for _ in range(args.rounds):
             for name, app in apps.items():
-                best[name] = max(best[name], rate(app, f"/{index}", args.seconds))
+                best[name] = max(
+                    best[name], wsgi_rate(app, wsgi_environ(f"/{index}"), args.seconds)
+                )
         ratio = best["orjson"] / best["default"]
         default, fast = best["default"], best["orjson"]
         print(f"{label:22} {default:10,.0f} {fast:10,.0f} {ratio:14.2f}x")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ import flask
 
 import kolben
 
-from ._drivers import run_wsgi, wsgi_environ
+from ._drivers import wsgi_environ, wsgi_rate
 
 TEMPLATES = {
     "layout.html": "<html><title>{% block title %}{% endblock %}</title>"
@@ -58,15 +57,6 @@ def session_cookie(app: Any) -> str:
     return str(response.headers["Set-Cookie"]).split(";", 1)[0]
 
 
-def rate(app: Any, template: dict[str, Any], seconds: float) -> float:
-    """Requests/second over about ``seconds`` of sequential requests."""
-    n, done, start = 200, 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        run_wsgi(app, template, n)
-        done += n
-    return done / (time.perf_counter() - start)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Print req/s for both frameworks on both endpoints, and the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -90,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(args.rounds):
                 for name, app in apps.items():
                     best[name] = max(
-                        best[name], rate(app, templates[name], args.seconds)
+                        best[name], wsgi_rate(app, templates[name], args.seconds)
                     )
             ours, theirs = best["kolben"], best["flask"]
             print(f"{path:10} {ours:10,.0f} {theirs:10,.0f} {ours / theirs:12.2f}x")
