@@ -170,13 +170,9 @@ def run_app(
     port = int(port) if port is not None else int(sn_port or 5000)
     reload = bool(options.pop("reload", options.pop("use_reloader", app.debug)))
     reload_env = _script_reload_env(app) if reload else None
-    if reload and reload_env is None:
-        click.secho(
-            " * Reloading is off: the application is not defined in a file.",
-            fg="yellow",
-            err=True,
-        )
-        reload = False
+    reload = _reload_possible(
+        reload, reload_env, "the application is not defined in a file"
+    )
     serve(app, host, port, reload=reload, reload_env=reload_env, **options)
 
 
@@ -265,13 +261,9 @@ def run_command(
     if reload is None:
         reload = app.debug
     reload_env = info.reload_env() if reload else None
-    if reload and reload_env is None:
-        click.secho(
-            " * Reloading is off: the application factory cannot be imported by name.",
-            fg="yellow",
-            err=True,
-        )
-        reload = False
+    reload = _reload_possible(
+        reload, reload_env, "the application factory cannot be imported by name"
+    )
     serve(
         app,
         host,
@@ -283,3 +275,11 @@ def run_command(
         cert=cert,
         key=key,
     )
+
+
+def _reload_possible(reload: bool, env: Mapping[str, str] | None, why_not: str) -> bool:
+    """Keep reloading on only if the reloader can find the app again."""
+    if reload and env is None:
+        click.secho(f" * Reloading is off: {why_not}.", fg="yellow", err=True)
+        return False
+    return reload
