@@ -34,13 +34,14 @@ REPLACEMENTS = [
     (r"\basync def\b", "def"),
     (r"\bawait ", ""),
     (r"\bCallAsync\b", "CallSync"),
+    (r"^AWAITS = True$", "AWAITS = False"),
 ]
 
 
 def generate(source: str) -> str:
     """Return the sync twin of the async pipeline source, formatted."""
     for pattern, replacement in REPLACEMENTS:
-        source = re.sub(pattern, replacement, source, count=0)
+        source = re.sub(pattern, replacement, source, count=0, flags=re.MULTILINE)
     formatted = subprocess.run(
         [sys.executable, "-m", "ruff", "format", "--stdin-filename", str(TARGET), "-"],
         input=source,

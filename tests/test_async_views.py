@@ -244,3 +244,38 @@ def test_failing_after_request_while_handling_an_error_is_logged(
 
     assert client.get("/").status_code == 500
     assert "Request finalizing failed" in caplog.text
+
+
+@pytest.mark.parametrize("with_hook", [False, True])
+def test_a_plain_decorator_around_an_async_view(
+    app: Kolben, client: KolbenClient, with_hook: bool
+) -> None:
+    # A decorator written without ``async def`` hands back the view's
+    # coroutine; its result is the response, and its errors are handled.
+    def plain(f: Any) -> Any:
+        def wrapper(**kwargs: Any) -> Any:
+            return f(**kwargs)
+
+        return wrapper
+
+    if with_hook:
+
+        @app.before_request
+        def nothing() -> None:
+            return None
+
+    @app.errorhandler(LookupError)
+    def missing(e: LookupError) -> Any:
+        return {"error": str(e)}, 404
+
+    @app.route("/items/<int:n>")
+    @plain
+    async def item(n: int) -> Any:
+        await asyncio.sleep(0)
+        if n == 0:
+            raise LookupError("no item 0")
+        return {"n": n}
+
+    assert client.get("/items/2").json == {"n": 2}
+    r = client.get("/items/0")
+    assert (r.status_code, r.json) == (404, {"error": "no item 0"})

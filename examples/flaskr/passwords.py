@@ -87,6 +87,8 @@ def _valid_cost(n: int) -> bool:
 
 
 def _derive(password: str, salt: bytes, n: int, r: int, p: int, size: int) -> bytes:
-    return hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=_MAXMEM, dklen=size
-    )
+    # SECURITY: scrypt keys HMAC with the password, and HMAC pads short keys
+    # with zero bytes, so "pw" and "pw\0" would share a hash. A fixed-length
+    # digest of the password removes that ambiguity.
+    secret = hashlib.sha256(password.encode("utf-8")).digest()
+    return hashlib.scrypt(secret, salt=salt, n=n, r=r, p=p, maxmem=_MAXMEM, dklen=size)

@@ -80,6 +80,8 @@ class Plan:
         "scopes",
         "on_loop",
         "has_teardown",
+        "straight",
+        "view_is_async",
     )
 
     def __init__(self, app: Kolben, endpoint: str | None) -> None:
@@ -112,6 +114,12 @@ class Plan:
         # code at all (a 404 without hooks) there is nothing to hop for.
         self.on_loop = any(kinds) or not kinds
         self.has_teardown = bool(self.teardown or app.teardown_appcontext_funcs)
+        self.view_is_async = inspect.iscoroutinefunction(self.view)
+        #: Whether a request goes straight to the view: a rule matched and no
+        #: function runs before the view.
+        self.straight = self.view is not None and not (
+            self.url_value_preprocessors or self.before
+        )
 
 
 def find_error_handler(

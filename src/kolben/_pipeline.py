@@ -8,6 +8,7 @@ forms are used.
 
 from __future__ import annotations
 
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
 from . import signals
@@ -16,11 +17,17 @@ from .globals import _cv_app
 from .http.exceptions import BadRequestKeyError, HTTPException, InternalServerError
 from .routing import RequestRedirect
 
+#: Whether this form of the pipeline awaits: True here, False in the sync twin
+#: (the generator rewrites it). A user function of the same kind can be called
+#: directly; the other kind goes through ``call``.
+AWAITS = True
+
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Awaitable, Callable
 
     from .app import Kolben
     from .ctx import AppContext
+    from .request import Request
     from .response import Response
 
 
@@ -28,11 +35,45 @@ async def handle_request(
     app: Kolben, ctx: AppContext, plan: Plan, call: CallAsync
 ) -> Response:
     """Push ``ctx``, run the pipeline and teardown, and return the response."""
+    request = ctx.request
+    assert request is not None
     token = _cv_app.set(ctx)
     error: BaseException | None = None
     try:
         try:
-            return await full_dispatch(app, ctx, plan, call)
+            try:
+                # PERF: an endpoint with no hooks before its view, on a request
+                # nobody listens for, goes straight to the view.
+                if (
+                    plan.straight
+                    and request.method != "OPTIONS"
+                    and not signals.request_started.receivers
+                ):
+                    # PERF: a view of the pipeline's own kind is called
+                    # without ``call``: see AWAITS.
+                    if plan.view_is_async is AWAITS:
+                        rv = await plan.view(**request.view_args)  # type: ignore[arg-type,misc]
+                    else:
+                        rv = await call(plan.view, **request.view_args)  # type: ignore[arg-type]
+                else:
+                    rv = await before_and_view(app, request, plan, call)
+                if type(rv) is CoroutineType:
+                    # A sync function handed back a coroutine (a MethodView
+                    # mixing sync and async handlers, or a plain decorator
+                    # around an async view): run it for its result.
+                    rv = await call(_result_of, rv)
+            except Exception as e:
+                rv = await handle_user_exception(app, e, plan, call)
+            response = app.make_response(rv)
+            # PERF: the after-request work is skipped when there is none.
+            if (
+                plan.after
+                or ctx._after_request_functions
+                or ctx._session is not None
+                or signals.request_finished.receivers
+            ):
+                response = await after_request(app, ctx, plan, response, call)
+            return response
         except Exception as e:
             error = e
             return await handle_exception(app, ctx, plan, e, call)
@@ -55,70 +96,57 @@ async def handle_request(
                 await teardown(app, ctx, error, call)
             else:
                 # PERF: nothing is registered to run; only release the body.
-                ctx.request.close()  # type: ignore[union-attr]
+                request.close()
         finally:
             _cv_app.reset(token)
 
 
-async def full_dispatch(
-    app: Kolben, ctx: AppContext, plan: Plan, call: CallAsync
-) -> Response:
-    """Run the before hooks and the view, handle their errors, finalize."""
-    request = ctx.request
-    assert request is not None
-    try:
-        if signals.request_started.receivers:
-            signals.request_started.send(app, _async_wrapper=app.ensure_sync)
-        rv = None
-        for f in plan.url_value_preprocessors:
-            await call(f, request.endpoint, request.view_args)
-        for f in plan.before:
-            rv = await call(f)
-            if rv is not None:
-                break
-        if rv is None:
-            if request.routing_exception is not None:
-                raise request.routing_exception
-            rule = request.url_rule
-            assert rule is not None and request.view_args is not None
-            if rule.provide_automatic_options and request.method == "OPTIONS":
-                rv = app.make_default_options_response()
-            else:
-                rv = await call(plan.view, **request.view_args)  # type: ignore[arg-type]
-    except Exception as e:
-        rv = await handle_user_exception(app, e, plan, call)
-    return await finalize(app, ctx, plan, rv, call)
+async def _result_of(awaitable: Awaitable[Any]) -> Any:
+    # In the sync twin this hands the coroutine back, and call_inline runs it.
+    return await awaitable
 
 
-async def finalize(
-    app: Kolben,
-    ctx: AppContext,
-    plan: Plan,
-    rv: Any,
-    call: CallAsync,
-    from_error_handler: bool = False,
+async def before_and_view(
+    app: Kolben, request: Request, plan: Plan, call: CallAsync
+) -> Any:
+    """Run the URL value preprocessors, the before hooks and the view.
+
+    The first before-request function that returns a value ends the request
+    with that value, and the view is not called.
+    """
+    if signals.request_started.receivers:
+        signals.request_started.send(app, _async_wrapper=app.ensure_sync)
+    for f in plan.url_value_preprocessors:
+        await call(f, request.endpoint, request.view_args)
+    for f in plan.before:
+        rv = await call(f)
+        if rv is not None:
+            return rv
+    if request.routing_exception is not None:
+        raise request.routing_exception
+    rule = request.url_rule
+    assert rule is not None and request.view_args is not None
+    if rule.provide_automatic_options and request.method == "OPTIONS":
+        return app.make_default_options_response()
+    return await call(plan.view, **request.view_args)  # type: ignore[arg-type]
+
+
+async def after_request(
+    app: Kolben, ctx: AppContext, plan: Plan, response: Response, call: CallAsync
 ) -> Response:
-    """Turn ``rv`` into a response and run the after-request functions."""
-    response = app.make_response(rv)
-    try:
-        funcs = ctx._after_request_functions
-        if funcs:
-            for f in funcs:
-                response = await call(f, response)
-        for f in plan.after:
+    """Run the after-request functions, save the session, send the signal."""
+    funcs = ctx._after_request_functions
+    if funcs:
+        for f in funcs:
             response = await call(f, response)
-        sess = ctx._session
-        if sess is not None and not app.session_interface.is_null_session(sess):
-            await call(app.session_interface.save_session, app, sess, response)
-        if signals.request_finished.receivers:
-            signals.request_finished.send(
-                app, _async_wrapper=app.ensure_sync, response=response
-            )
-    except Exception:
-        if not from_error_handler:
-            raise
-        app.logger.exception(
-            "Request finalizing failed with an error while handling an error"
+    for f in plan.after:
+        response = await call(f, response)
+    sess = ctx._session
+    if sess is not None and not app.session_interface.is_null_session(sess):
+        await call(app.session_interface.save_session, app, sess, response)
+    if signals.request_finished.receivers:
+        signals.request_finished.send(
+            app, _async_wrapper=app.ensure_sync, response=response
         )
     return response
 
@@ -172,7 +200,14 @@ async def handle_exception(
     server_error = InternalServerError(original_exception=e)
     handler = find_error_handler(app, server_error, plan.scopes)
     rv: Any = server_error if handler is None else await call(handler, server_error)
-    return await finalize(app, ctx, plan, rv, call, from_error_handler=True)
+    response = app.make_response(rv)
+    try:
+        return await after_request(app, ctx, plan, response, call)
+    except Exception:
+        app.logger.exception(
+            "Request finalizing failed with an error while handling an error"
+        )
+        return response
 
 
 async def teardown(

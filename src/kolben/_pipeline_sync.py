@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
 from . import signals
@@ -12,11 +13,17 @@ from .globals import _cv_app
 from .http.exceptions import BadRequestKeyError, HTTPException, InternalServerError
 from .routing import RequestRedirect
 
+#: Whether this form of the pipeline awaits: True here, False in the sync twin
+#: (the generator rewrites it). A user function of the same kind can be called
+#: directly; the other kind goes through ``call``.
+AWAITS = False
+
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Awaitable, Callable
 
     from .app import Kolben
     from .ctx import AppContext
+    from .request import Request
     from .response import Response
 
 
@@ -24,11 +31,45 @@ def handle_request(
     app: Kolben, ctx: AppContext, plan: Plan, call: CallSync
 ) -> Response:
     """Push ``ctx``, run the pipeline and teardown, and return the response."""
+    request = ctx.request
+    assert request is not None
     token = _cv_app.set(ctx)
     error: BaseException | None = None
     try:
         try:
-            return full_dispatch(app, ctx, plan, call)
+            try:
+                # PERF: an endpoint with no hooks before its view, on a request
+                # nobody listens for, goes straight to the view.
+                if (
+                    plan.straight
+                    and request.method != "OPTIONS"
+                    and not signals.request_started.receivers
+                ):
+                    # PERF: a view of the pipeline's own kind is called
+                    # without ``call``: see AWAITS.
+                    if plan.view_is_async is AWAITS:
+                        rv = plan.view(**request.view_args)  # type: ignore[arg-type,misc]
+                    else:
+                        rv = call(plan.view, **request.view_args)  # type: ignore[arg-type]
+                else:
+                    rv = before_and_view(app, request, plan, call)
+                if type(rv) is CoroutineType:
+                    # A sync function handed back a coroutine (a MethodView
+                    # mixing sync and async handlers, or a plain decorator
+                    # around an async view): run it for its result.
+                    rv = call(_result_of, rv)
+            except Exception as e:
+                rv = handle_user_exception(app, e, plan, call)
+            response = app.make_response(rv)
+            # PERF: the after-request work is skipped when there is none.
+            if (
+                plan.after
+                or ctx._after_request_functions
+                or ctx._session is not None
+                or signals.request_finished.receivers
+            ):
+                response = after_request(app, ctx, plan, response, call)
+            return response
         except Exception as e:
             error = e
             return handle_exception(app, ctx, plan, e, call)
@@ -51,68 +92,55 @@ def handle_request(
                 teardown(app, ctx, error, call)
             else:
                 # PERF: nothing is registered to run; only release the body.
-                ctx.request.close()  # type: ignore[union-attr]
+                request.close()
         finally:
             _cv_app.reset(token)
 
 
-def full_dispatch(app: Kolben, ctx: AppContext, plan: Plan, call: CallSync) -> Response:
-    """Run the before hooks and the view, handle their errors, finalize."""
-    request = ctx.request
-    assert request is not None
-    try:
-        if signals.request_started.receivers:
-            signals.request_started.send(app, _async_wrapper=app.ensure_sync)
-        rv = None
-        for f in plan.url_value_preprocessors:
-            call(f, request.endpoint, request.view_args)
-        for f in plan.before:
-            rv = call(f)
-            if rv is not None:
-                break
-        if rv is None:
-            if request.routing_exception is not None:
-                raise request.routing_exception
-            rule = request.url_rule
-            assert rule is not None and request.view_args is not None
-            if rule.provide_automatic_options and request.method == "OPTIONS":
-                rv = app.make_default_options_response()
-            else:
-                rv = call(plan.view, **request.view_args)  # type: ignore[arg-type]
-    except Exception as e:
-        rv = handle_user_exception(app, e, plan, call)
-    return finalize(app, ctx, plan, rv, call)
+def _result_of(awaitable: Awaitable[Any]) -> Any:
+    # In the sync twin this hands the coroutine back, and call_inline runs it.
+    return awaitable
 
 
-def finalize(
-    app: Kolben,
-    ctx: AppContext,
-    plan: Plan,
-    rv: Any,
-    call: CallSync,
-    from_error_handler: bool = False,
+def before_and_view(app: Kolben, request: Request, plan: Plan, call: CallSync) -> Any:
+    """Run the URL value preprocessors, the before hooks and the view.
+
+    The first before-request function that returns a value ends the request
+    with that value, and the view is not called.
+    """
+    if signals.request_started.receivers:
+        signals.request_started.send(app, _async_wrapper=app.ensure_sync)
+    for f in plan.url_value_preprocessors:
+        call(f, request.endpoint, request.view_args)
+    for f in plan.before:
+        rv = call(f)
+        if rv is not None:
+            return rv
+    if request.routing_exception is not None:
+        raise request.routing_exception
+    rule = request.url_rule
+    assert rule is not None and request.view_args is not None
+    if rule.provide_automatic_options and request.method == "OPTIONS":
+        return app.make_default_options_response()
+    return call(plan.view, **request.view_args)  # type: ignore[arg-type]
+
+
+def after_request(
+    app: Kolben, ctx: AppContext, plan: Plan, response: Response, call: CallSync
 ) -> Response:
-    """Turn ``rv`` into a response and run the after-request functions."""
-    response = app.make_response(rv)
-    try:
-        funcs = ctx._after_request_functions
-        if funcs:
-            for f in funcs:
-                response = call(f, response)
-        for f in plan.after:
+    """Run the after-request functions, save the session, send the signal."""
+    funcs = ctx._after_request_functions
+    if funcs:
+        for f in funcs:
             response = call(f, response)
-        sess = ctx._session
-        if sess is not None and not app.session_interface.is_null_session(sess):
-            call(app.session_interface.save_session, app, sess, response)
-        if signals.request_finished.receivers:
-            signals.request_finished.send(
-                app, _async_wrapper=app.ensure_sync, response=response
-            )
-    except Exception:
-        if not from_error_handler:
-            raise
-        app.logger.exception(
-            "Request finalizing failed with an error while handling an error"
+    for f in plan.after:
+        response = call(f, response)
+    sess = ctx._session
+    if sess is not None and not app.session_interface.is_null_session(sess):
+        call(app.session_interface.save_session, app, sess, response)
+    if signals.request_finished.receivers:
+        signals.request_finished.send(
+            app, _async_wrapper=app.ensure_sync, response=response
         )
     return response
 
@@ -164,7 +192,14 @@ def handle_exception(
     server_error = InternalServerError(original_exception=e)
     handler = find_error_handler(app, server_error, plan.scopes)
     rv: Any = server_error if handler is None else call(handler, server_error)
-    return finalize(app, ctx, plan, rv, call, from_error_handler=True)
+    response = app.make_response(rv)
+    try:
+        return after_request(app, ctx, plan, response, call)
+    except Exception:
+        app.logger.exception(
+            "Request finalizing failed with an error while handling an error"
+        )
+        return response
 
 
 def teardown(

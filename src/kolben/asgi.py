@@ -92,6 +92,17 @@ async def _http(
             plan,
             _dispatch.call_inline,
         )
+    body = response.response
+    # PERF: a buffered body, the common case, is sent here in two messages.
+    if type(body) is list and response._status_code not in _NO_BODY:
+        await send(_start_message(response))
+        await send(
+            {
+                "type": "http.response.body",
+                "body": b"" if request.method == "HEAD" else b"".join(body),
+            }
+        )
+        return
     await _send_response(app, response, request.method, receive, send)
 
 
@@ -167,8 +178,9 @@ def _header_name(name: str) -> bytes:
 def _start_message(response: Response) -> dict[str, Any]:
     names = _header_names
     headers = []
-    # PERF: a loop, not a comprehension (which builds a function on 3.11).
-    for k, v in response.headers:
+    # PERF: a loop, not a comprehension (which builds a function on 3.11),
+    # over the fields' own list.
+    for k, v in response.headers._list:
         headers.append((names.get(k) or _header_name(k), v.encode("latin-1")))
     return {
         "type": "http.response.start",

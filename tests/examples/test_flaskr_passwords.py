@@ -21,6 +21,14 @@ def test_a_hash_matches_its_password_only(
     assert flaskr.passwords.check_password(stored, other) == (other == password)
 
 
+def test_trailing_zero_bytes_make_another_password(flaskr: ModuleType) -> None:
+    # HMAC, inside scrypt, pads short keys with zero bytes.
+    stored = flaskr.passwords.hash_password("pw", cost=COST)
+    assert not flaskr.passwords.check_password(stored, "pw\x00")
+    empty = flaskr.passwords.hash_password("", cost=COST)
+    assert not flaskr.passwords.check_password(empty, "\x00")
+
+
 def test_each_hash_has_its_own_salt(flaskr: ModuleType) -> None:
     first = flaskr.passwords.hash_password("same")
     second = flaskr.passwords.hash_password("same")
