@@ -26,6 +26,7 @@ _TEXT_TYPES = ("text/", "application/xml", "application/javascript")
 _NO_BODY = frozenset({204, 304}) | frozenset(range(100, 200))
 _content_types: dict[str, str] = {}
 _BODY_TYPES = (str, bytes, bytearray)
+_new_headers = object.__new__
 
 
 def _content_type(mimetype: str) -> str:
@@ -67,6 +68,8 @@ class Response:
     direct_passthrough = False
     #: The largest Set-Cookie value ``set_cookie`` accepts; browsers drop larger.
     max_cookie_size = 4093
+    #: The body: a list of bytes when buffered, else the iterable to stream.
+    response: Any
 
     def __init__(
         self,
@@ -77,37 +80,61 @@ class Response:
         content_type: str | None = None,
         direct_passthrough: bool = False,
     ) -> None:
-        fields: list[tuple[str, str]] | None = None
         if headers is None and content_type is None:
-            # PERF: the common case; every field here is one kolben made.
-            mimetype = mimetype or self.default_mimetype
-            fields = [("Content-Type", _content_type(mimetype))] if mimetype else []
-            self.headers = Headers._trusted(fields)
-        else:
-            self.headers = headers if type(headers) is Headers else Headers(headers)
-            if content_type is None:
-                if mimetype is None and "Content-Type" not in self.headers:
-                    mimetype = self.default_mimetype
-                if mimetype is not None:
-                    self.headers["Content-Type"] = _content_type(mimetype)
+            # PERF: the common case, inlined: every field is one kolben makes,
+            # so the list needs no checking.
+            if not mimetype:
+                mimetype = self.default_mimetype
+            fields = (
+                [
+                    (
+                        "Content-Type",
+                        _content_types.get(mimetype) or _content_type(mimetype),
+                    )
+                ]
+                if mimetype
+                else []
+            )
+            self.headers = h = _new_headers(Headers)
+            h._list = fields
+            if status is not None:
+                self.status = status
+            t = type(response)
+            if t is str:
+                body = response.encode()
+            elif t is bytes:
+                body = response
+            elif response is None:
+                self.response = []
+                return
+            elif isinstance(response, str):
+                body = response.encode()
+            elif isinstance(response, (bytes, bytearray)):
+                body = bytes(response)
             else:
-                self.headers["Content-Type"] = content_type
+                self.response = response
+                if direct_passthrough:
+                    self.direct_passthrough = True
+                return
+            self.response = [body]
+            fields.append(("Content-Length", str(len(body))))
+            return
+        self.headers = headers if type(headers) is Headers else Headers(headers)
+        if content_type is None:
+            if mimetype is None and "Content-Type" not in self.headers:
+                mimetype = self.default_mimetype
+            if mimetype is not None:
+                self.headers["Content-Type"] = _content_type(mimetype)
+        else:
+            self.headers["Content-Type"] = content_type
         if status is not None:
             self.status = status
         if direct_passthrough:
             self.direct_passthrough = True
-        self.response: Any
         if response is None:
             self.response = []
         elif isinstance(response, _BODY_TYPES):
-            if fields is None:
-                self.set_data(response)
-            else:
-                body = (
-                    response.encode() if isinstance(response, str) else bytes(response)
-                )
-                self.response = [body]
-                fields.append(("Content-Length", str(len(body))))
+            self.set_data(response)
         else:
             self.response = response
 
