@@ -63,7 +63,7 @@ class OrjsonProvider(DefaultJSONProvider):
             )
         except TypeError:  # integers past 64 bits, among others
             return None
-        if (self.ensure_ascii and not out.isascii()) or b"e-" in out:
+        if (self.ensure_ascii and not out.isascii()) or out.find(b"e-") != -1:
             return None
         return out
 
