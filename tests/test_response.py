@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from markupsafe import Markup
 
 from kolben import Kolben, Response, request
 from kolben.testing import KolbenClient
@@ -40,6 +41,23 @@ def test_mimetype_and_content_type() -> None:
     )
     assert Response(b"x", mimetype="image/png").content_type == "image/png"
     assert Response("x", content_type="text/csv").content_type == "text/csv"
+
+
+@pytest.mark.parametrize("headers", [None, {"X-Kind": "body"}])
+def test_every_buffered_body_kind(headers: dict[str, str] | None) -> None:
+    # With or without headers of the caller's, a body that is text or bytes
+    # of any type (a str subclass as templates return, a bytearray or a
+    # memoryview) is buffered with its length; any other iterable streams.
+    for body in (Markup("<b>x</b>"), b"<b>x</b>", bytearray(b"<b>x</b>")):
+        r = Response(body, 201, headers)
+        assert (r.status_code, r.get_data(), r.content_length) == (201, b"<b>x</b>", 8)
+        assert not r.is_streamed
+    r = Response(memoryview(b"abc"), headers=headers)
+    assert (r.get_data(), r.content_length, r.is_streamed) == (b"abc", 3, False)
+    r = Response(iter([b"a", "b"]), "299 Odd", headers)
+    assert (r.status, r.is_streamed, r.content_length) == ("299 Odd", True, None)
+    assert r.get_data() == b"ab"
+    assert Response(None, headers=headers).get_data() == b""
 
 
 def test_set_data_updates_length() -> None:

@@ -115,11 +115,9 @@ class Plan:
         self.on_loop = any(kinds) or not kinds
         self.has_teardown = bool(self.teardown or app.teardown_appcontext_funcs)
         self.view_is_async = inspect.iscoroutinefunction(self.view)
-        #: Whether a request goes straight to the view: a rule matched and no
-        #: function runs before the view.
-        self.straight = self.view is not None and not (
-            self.url_value_preprocessors or self.before
-        )
+        #: Whether a request goes straight to the view (or its routing
+        #: error): no function runs before the view.
+        self.straight = not (self.url_value_preprocessors or self.before)
 
 
 def find_error_handler(

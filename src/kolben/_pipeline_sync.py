@@ -45,6 +45,8 @@ def handle_request(
                     and request.method != "OPTIONS"
                     and not signals.request_started.receivers
                 ):
+                    if request.routing_exception is not None:
+                        raise request.routing_exception
                     # PERF: a view of the pipeline's own kind is called
                     # without ``call``: see AWAITS.
                     if plan.view_is_async is AWAITS:

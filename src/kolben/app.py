@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 # PERF: module-level tuples; ``A | B`` in isinstance builds a Union each call.
 _STREAM_TYPES = (Iterator, AsyncIterator)
 _HEADER_TYPES = (Headers, dict, tuple, list)
+#: What ``HTTPException.get_headers`` gives when a class adds nothing.
+_DEFAULT_ERROR_HEADERS = [("Content-Type", "text/html; charset=utf-8")]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _mark_coroutine = getattr(inspect, "markcoroutinefunction", None)
@@ -620,7 +622,13 @@ class Kolben(Scaffold):
                 if req._query:
                     location += "?" + req._query
             return self.response_class("", 308, {"Location": location})
-        return self.response_class(self._error_body(e), e.code, e.get_headers())
+        headers = e.get_headers()
+        if headers == _DEFAULT_ERROR_HEADERS:
+            # PERF: the same header as given, made by the constructor's fast path.
+            return self.response_class(
+                self._error_body(e), e.code, mimetype="text/html"
+            )
+        return self.response_class(self._error_body(e), e.code, headers)
 
     def _error_body(self, e: HTTPException) -> str:
         """Return the HTML page of an HTTP error.

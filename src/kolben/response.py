@@ -19,13 +19,13 @@ from .http.etag import generate_etag, is_resource_modified, quote_etag, unquote_
 from .http.exceptions import RangeNotSatisfiable
 from .http.headers import Headers, parse_options_header
 from .http.range import parse_range_header
-from .http.status import HTTP_STATUS_CODES, status_line
+from .http.status import _STATUS_LINES, HTTP_STATUS_CODES, status_line
 
 _TEXT_TYPES = ("text/", "application/xml", "application/javascript")
 # Statuses that never carry a body (RFC 9110).
 _NO_BODY = frozenset({204, 304}) | frozenset(range(100, 200))
 _content_types: dict[str, str] = {}
-_BODY_TYPES = (str, bytes, bytearray)
+_BODY_TYPES = (str, bytes, bytearray, memoryview)
 _new_headers = object.__new__
 
 
@@ -80,45 +80,60 @@ class Response:
         content_type: str | None = None,
         direct_passthrough: bool = False,
     ) -> None:
-        if headers is None and content_type is None:
-            # PERF: the common case, inlined: every field is one kolben makes,
-            # so the list needs no checking.
-            if not mimetype:
-                mimetype = self.default_mimetype
-            fields = (
-                [
-                    (
-                        "Content-Type",
-                        _content_types.get(mimetype) or _content_type(mimetype),
-                    )
-                ]
-                if mimetype
-                else []
+        if headers is not None or content_type is not None:
+            self._init_with_headers(
+                response, status, headers, mimetype, content_type, direct_passthrough
             )
-            self.headers = h = _new_headers(Headers)
-            h._list = fields
-            if status is not None:
-                self.status = status
-            t = type(response)
-            if t is str:
-                body = response.encode()
-            elif t is bytes:
-                body = response
-            elif response is None:
-                self.response = []
-                return
-            elif isinstance(response, str):
-                body = response.encode()
-            elif isinstance(response, (bytes, bytearray)):
-                body = bytes(response)
-            else:
-                self.response = response
-                if direct_passthrough:
-                    self.direct_passthrough = True
-                return
-            self.response = [body]
-            fields.append(("Content-Length", str(len(body))))
             return
+        # PERF: the common case, inlined: every field is one kolben makes, so
+        # the list needs no checking.
+        if not mimetype:
+            mimetype = self.default_mimetype
+        fields = (
+            [("Content-Type", _content_types.get(mimetype) or _content_type(mimetype))]
+            if mimetype
+            else []
+        )
+        self.headers = h = _new_headers(Headers)
+        h._list = fields
+        if status is not None:
+            if type(status) is int and status in _STATUS_LINES:
+                self._status_code = status
+                self._status = _STATUS_LINES[status]
+            else:
+                self.status = status
+        t = type(response)
+        if t is str:
+            body = response.encode()
+        elif t is bytes:
+            body = response
+        else:
+            body = self._other_body(response, direct_passthrough)
+            if body is None:
+                return
+        self.response = [body]
+        fields.append(("Content-Length", str(len(body))))
+
+    def _other_body(self, response: Any, direct_passthrough: bool) -> bytes | None:
+        """Return a str or bytes-like body as bytes; else keep it and return None."""
+        if isinstance(response, str):
+            return response.encode()
+        if isinstance(response, (bytes, bytearray, memoryview)):
+            return bytes(response)
+        self.response = [] if response is None else response
+        if direct_passthrough:
+            self.direct_passthrough = True
+        return None
+
+    def _init_with_headers(
+        self,
+        response: Any,
+        status: int | str | None,
+        headers: Any,
+        mimetype: str | None,
+        content_type: str | None,
+        direct_passthrough: bool,
+    ) -> None:
         self.headers = headers if type(headers) is Headers else Headers(headers)
         if content_type is None:
             if mimetype is None and "Content-Type" not in self.headers:
@@ -199,7 +214,7 @@ class Response:
         data = b"".join(_encode_iter(self.response))
         return data.decode() if as_text else data
 
-    def set_data(self, value: str | bytes | bytearray) -> None:
+    def set_data(self, value: str | bytes | bytearray | memoryview) -> None:
         """Replace the body and set Content-Length.
 
         :param value: the new body.
@@ -209,7 +224,8 @@ class Response:
         else:
             value = bytes(value)
         self.response = [value]
-        self.headers["Content-Length"] = str(len(value))
+        # PERF: a name and a number need no checking for CR or LF.
+        self.headers._replace(("Content-Length", str(len(value))))
 
     data = property(get_data, set_data, doc="The body as bytes.")
 
