@@ -22,6 +22,7 @@ from .http.exceptions import RequestEntityTooLarge
 from .response import _NO_BODY
 
 if TYPE_CHECKING:
+    from ._dispatch import Plan
     from .app import Kolben
     from .response import Response
 
@@ -36,7 +37,7 @@ class ClientDisconnect(Exception):
 def handle(
     app: Kolben, scope: dict[str, Any], receive: Receive, send: Send
 ) -> Awaitable[None]:
-    """Return the coroutine that serves one ASGI connection.
+    """Return the coroutine that serves one ASGI connection (``Kolben.asgi_app``).
 
     PERF: a plain function handing back the coroutine to await, rather than
     one more coroutine layer per request.
@@ -59,8 +60,17 @@ async def _http(
         app._freeze()
     body: BinaryIO | None = None
     body_error: Exception | None = None
-    length, chunked = _find_body_headers(scope)
-    # PERF: with no body announced there is nothing to wait for.
+    length: int | None = None
+    chunked = False
+    # PERF: inlined; with no body announced there is nothing to wait for.
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                length = int(value)
+            except ValueError:
+                length = -1
+        elif name == b"transfer-encoding":
+            chunked = True
     if chunked or length:
         try:
             body, body_error = await _receive_body(app, length, receive)
@@ -79,19 +89,7 @@ async def _http(
             app, ctx, plan, app._call_offload
         )
     else:
-        runner = app._sync_runner
-        assert runner is not None
-        # The test client pins a kept context's request to one thread, so its
-        # deferred teardown can run on the thread that made its resources.
-        executor = scope.get("kolben.sync_executor") or runner._get_executor()
-        response = await runner.run_in(
-            executor,
-            _pipeline_sync.handle_request,
-            app,
-            ctx,
-            plan,
-            _dispatch.call_inline,
-        )
+        response = await _handle_in_thread(app, ctx, plan, scope)
     body = response.response
     # PERF: a buffered body, the common case, is sent here in two messages.
     if type(body) is list and response._status_code not in _NO_BODY:
@@ -106,18 +104,23 @@ async def _http(
     await _send_response(app, response, request.method, receive, send)
 
 
-def _find_body_headers(scope: dict[str, Any]) -> tuple[int | None, bool]:
-    length: int | None = None
-    chunked = False
-    for name, value in scope.get("headers", ()):
-        if name == b"content-length":
-            try:
-                length = int(value)
-            except ValueError:
-                length = -1
-        elif name == b"transfer-encoding":
-            chunked = True
-    return length, chunked
+async def _handle_in_thread(
+    app: Kolben, ctx: AppContext, plan: Plan, scope: dict[str, Any]
+) -> Response:
+    """Run the sync pipeline for an endpoint whose code is all sync."""
+    runner = app._sync_runner
+    assert runner is not None
+    # The test client pins a kept context's request to one thread, so its
+    # deferred teardown can run on the thread that made its resources.
+    executor = scope.get("kolben.sync_executor") or runner._get_executor()
+    return await runner.run_in(
+        executor,
+        _pipeline_sync.handle_request,
+        app,
+        ctx,
+        plan,
+        _dispatch.call_inline,
+    )
 
 
 async def _receive_body(
@@ -159,29 +162,33 @@ async def _receive_body(
     return io.BytesIO(b"".join(chunks)), None
 
 
-_header_names: dict[str, bytes] = {}
+_raw_fields: dict[tuple[str, str], tuple[bytes, bytes]] = {}
 
 
-def _header_name(name: str) -> bytes:
-    """Return a header name as ASGI wants it: lower-case bytes.
+def _raw_field(field: tuple[str, str]) -> tuple[bytes, bytes]:
+    """Return a header field as ASGI wants it: lower-case name, bytes.
 
-    PERF: responses use a few dozen names; each is converted once.
+    PERF: most fields repeat from response to response (the Content-Type, a
+    Content-Length, a Cache-Control), so the first few thousand distinct
+    short ones are converted once and then looked up. Long values (cookies,
+    mostly unique to a response) are converted every time and not kept.
     """
-    raw = _header_names.get(name)
+    raw = _raw_fields.get(field)
     if raw is None:
-        raw = name.lower().encode("latin-1")
-        if len(_header_names) < 1024:
-            _header_names[name] = raw
+        name, value = field
+        raw = (name.lower().encode("latin-1"), value.encode("latin-1"))
+        if len(value) <= 64 and len(_raw_fields) < 4096:
+            _raw_fields[field] = raw
     return raw
 
 
 def _start_message(response: Response) -> dict[str, Any]:
-    names = _header_names
+    known = _raw_fields
     headers = []
     # PERF: a loop, not a comprehension (which builds a function on 3.11),
     # over the fields' own list.
-    for k, v in response.headers._list:
-        headers.append((names.get(k) or _header_name(k), v.encode("latin-1")))
+    for field in response.headers._list:
+        headers.append(known.get(field) or _raw_field(field))
     return {
         "type": "http.response.start",
         "status": response._status_code,

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def handle(
     app: Kolben, environ: dict[str, Any], start_response: Callable[..., Any]
 ) -> Iterable[bytes]:
-    """Serve one WSGI request.
+    """Serve one WSGI request; this is ``Kolben.wsgi_app``.
 
     The whole pipeline runs in the calling thread; async hooks and views run
     on the worker's event loop while this thread waits.
