@@ -32,7 +32,12 @@ def handle(
     if preserve is not None:
         ctx.preserve = preserve
     response = _pipeline_sync.handle_request(app, ctx, plan, _dispatch.call_inline)
-    start_response(response.status, response.headers.to_wsgi_list())
+    start_response(response._status, response.headers.to_wsgi_list())
+    body = response.response
+    # PERF: a buffered body, the common case, goes to the server as the list
+    # it already is.
+    if type(body) is list and response._status_code not in _NO_BODY:
+        return () if request.method == "HEAD" else body
     return _body(response, request.method, environ)
 
 
@@ -42,7 +47,6 @@ def _body(response: Response, method: str, environ: dict[str, Any]) -> Iterable[
         _close(body)
         return ()
     if type(body) is list:
-        # PERF: a buffered body goes to the server as the list it already is.
         return body
     if isinstance(body, AsyncIterator):
         return _ClosingIterator(_iter_async(body), body)
