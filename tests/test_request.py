@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from kolben import Kolben, request
+from kolben import Kolben, Request, request
 from kolben.testing import KolbenClient
 
 
@@ -160,6 +161,47 @@ def test_multipart_upload(app: Kolben, client: KolbenClient, tmp_path: Any) -> N
         "size": len(content),
     }
     assert (tmp_path / "saved.bin").read_bytes() == content
+
+
+def test_uploads_and_body_are_released_after_the_request(
+    app: Kolben, client: KolbenClient
+) -> None:
+    # No teardown function is registered, so the pipeline's short way out
+    # must still close what the request holds.
+    kept: dict[str, Any] = {}
+
+    @app.post("/upload")
+    def upload() -> str:
+        kept["file"] = request.files["doc"].stream
+        kept["body"] = request._body
+        return "ok"
+
+    content = bytes(range(256)) * 4000  # spooled past the memory thresholds
+    r = client.post("/upload", data={"doc": (io.BytesIO(content), "a.bin")})
+    assert r.text == "ok"
+    assert kept["file"].closed
+    if client.protocol == "asgi":
+        assert kept["body"].closed
+
+
+def test_a_request_class_with_its_own_close(
+    app: Kolben, make_client: Callable[[Kolben], KolbenClient]
+) -> None:
+    closed: list[str] = []
+
+    class TrackedRequest(Request):
+        def close(self) -> None:
+            closed.append(self.path)
+            super().close()
+
+    app.request_class = TrackedRequest
+
+    @app.get("/<name>")
+    def index(name: str) -> str:
+        return name
+
+    assert make_client(app).get("/a").text == "a"
+    assert closed == ["/a"]
 
 
 def test_raw_data_and_get_data(app: Kolben, client: KolbenClient) -> None:

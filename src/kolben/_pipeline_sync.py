@@ -27,7 +27,10 @@ if TYPE_CHECKING:
     from .response import Response
 
 
-def handle_request(
+# PERF: every request runs this function, so the steps it may skip (hooks,
+# session, signals, teardown) are tested here rather than in helpers; each
+# branch is one such skip.
+def handle_request(  # noqa: C901
     app: Kolben, ctx: AppContext, plan: Plan, call: CallSync
 ) -> Response:
     """Push ``ctx``, run the pipeline and teardown, and return the response."""
@@ -92,8 +95,9 @@ def handle_request(
             ):
                 ctx._teardown_request = plan.teardown
                 teardown(app, ctx, error, call)
-            else:
-                # PERF: nothing is registered to run; only release the body.
+            elif request._holds_resources:
+                # PERF: nothing is registered to run; only release the body
+                # and uploads, if the request has them.
                 request.close()
         finally:
             _cv_app.reset(token)

@@ -68,6 +68,14 @@ class Request:
     scope: dict[str, Any] | None = None
     #: The body the ASGI adapter received; ``None`` under WSGI.
     _body: BinaryIO | None = None
+    #: Whether :meth:`close` has anything to release: a received body,
+    #: uploaded files, or a subclass's own ``close``.
+    _holds_resources = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "close" in cls.__dict__:
+            cls._holds_resources = True
 
     def __init__(self, environ: dict[str, Any], app: Any = None) -> None:
         self.environ = environ
@@ -117,6 +125,7 @@ class Request:
         self.path = path
         if body is not None:
             self._body = body
+            self._holds_resources = True
         return self
 
     # -- the request line --------------------------------------------------
@@ -452,6 +461,8 @@ class Request:
             )
         self.__dict__["form"] = ImmutableMultiDict(form)
         self.__dict__["files"] = ImmutableMultiDict(files)
+        if files:
+            self._holds_resources = True
 
     @lazy
     def form(self) -> ImmutableMultiDict[str, str]:
