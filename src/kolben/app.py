@@ -558,10 +558,12 @@ class Kolben(Scaffold):
         async iterator (streamed), an HTTP exception, or a tuple
         ``(body, status)``, ``(body, headers)`` or ``(body, status, headers)``.
         """
+        cls = self.response_class
+        if type(rv) is cls:
+            return rv  # PERF: the usual case, a response as it is
         status = headers = None
         if type(rv) is tuple:
             rv, status, headers = _unpack_tuple(rv)
-        cls = self.response_class
         if not isinstance(rv, Response):
             t = type(rv)
             if t is str or t is bytes or t is bytearray:

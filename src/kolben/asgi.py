@@ -30,6 +30,10 @@ Receive = Callable[[], Any]
 Send = Callable[[dict[str, Any]], Any]
 
 
+# The request headers that announce a body.
+_BODY_HEADERS = frozenset((b"content-length", b"transfer-encoding"))
+
+
 class ClientDisconnect(Exception):
     """The client went away before the request body was complete."""
 
@@ -64,13 +68,14 @@ async def _http(
     chunked = False
     # PERF: inlined; with no body announced there is nothing to wait for.
     for name, value in scope.get("headers", ()):
-        if name == b"content-length":
-            try:
-                length = int(value)
-            except ValueError:
-                length = -1
-        elif name == b"transfer-encoding":
-            chunked = True
+        if name in _BODY_HEADERS:
+            if name == b"content-length":
+                try:
+                    length = int(value)
+                except ValueError:
+                    length = -1
+            else:
+                chunked = True
     if chunked or length:
         try:
             body, body_error = await _receive_body(app, length, receive)
@@ -81,9 +86,8 @@ async def _http(
         request.__dict__["stream"] = FailingStream(body_error)
     ctx = AppContext(app, request)
     plan = app._match(request)
-    preserve = scope.get("kolben.preserve_context")
-    if preserve is not None:
-        ctx.preserve = preserve
+    if "kolben.preserve_context" in scope:  # the test client's hook
+        ctx.preserve = scope["kolben.preserve_context"]
     if plan.on_loop:
         response: Response = await _pipeline.handle_request(
             app, ctx, plan, app._call_offload
