@@ -38,6 +38,8 @@ def handle_request(  # noqa: C901
     assert request is not None
     token = _cv_app.set(ctx)
     error: BaseException | None = None
+    # PERF: until a receiver connects, no signal needs checking.
+    watched = signals.ever_connected
     try:
         try:
             try:
@@ -46,7 +48,7 @@ def handle_request(  # noqa: C901
                 if (
                     plan.straight
                     and request.method != "OPTIONS"
-                    and not signals.request_started.receivers
+                    and not (watched and signals.request_started.receivers)
                 ):
                     if request.routing_exception is not None:
                         raise request.routing_exception
@@ -71,7 +73,7 @@ def handle_request(  # noqa: C901
                 plan.after
                 or ctx._after_request_functions
                 or ctx._session is not None
-                or signals.request_finished.receivers
+                or (watched and signals.request_finished.receivers)
             ):
                 response = after_request(app, ctx, plan, response, call)
             return response
@@ -88,10 +90,12 @@ def handle_request(  # noqa: C901
                 preserve(ctx)
             elif ctx._defer_teardown:
                 pass
-            elif (
-                plan.has_teardown
-                or signals.request_tearing_down.receivers
-                or signals.appcontext_tearing_down.receivers
+            elif plan.has_teardown or (
+                watched
+                and (
+                    signals.request_tearing_down.receivers
+                    or signals.appcontext_tearing_down.receivers
+                )
             ):
                 ctx._teardown_request = plan.teardown
                 teardown(app, ctx, error, call)

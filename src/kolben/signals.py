@@ -6,9 +6,34 @@ not connect to these pays nothing for them.
 
 from __future__ import annotations
 
-from blinker import Namespace
+from typing import Any
 
-_signals = Namespace()
+from blinker import ANY, NamedSignal, Namespace
+
+#: Whether a receiver was ever connected to one of these signals. Until one
+#: is, the request pipeline skips looking at each signal: PERF, a handful of
+#: attribute reads on every request.
+ever_connected = False
+
+
+class _Signal(NamedSignal):
+    """A blinker signal that notes its first receiver in ``ever_connected``."""
+
+    def connect(self, receiver: Any, sender: Any = ANY, weak: bool = True) -> Any:
+        """Connect ``receiver``, as blinker does; see ``ever_connected``."""
+        global ever_connected
+        ever_connected = True
+        return super().connect(receiver, sender, weak)
+
+
+class _Namespace(Namespace):
+    def signal(self, name: str, doc: str | None = None) -> NamedSignal:
+        if name not in self:
+            self[name] = _Signal(name, doc)
+        return self[name]
+
+
+_signals = _Namespace()
 
 template_rendered = _signals.signal("template-rendered")
 before_render_template = _signals.signal("before-render-template")
