@@ -415,6 +415,7 @@ class Kolben(Scaffold):
             self._matches_domains = self.url_map.host_matching or bool(
                 self.subdomain_matching and config["SERVER_NAME"]
             )
+            self._match_path = self.url_map.matcher().match
             self._got_first_request = True
 
     def _match(self, request: Request) -> _dispatch.Plan:
@@ -428,8 +429,12 @@ class Kolben(Scaffold):
         try:
             if self._trusted_hosts:
                 request.check_trusted_host(self._trusted_hosts)
-            domain = self._domain(request) if self._matches_domains else ""
-            rule, args = self.url_map.match(request.path, request.method, domain=domain)
+            if self._matches_domains:
+                rule, args = self.url_map.match(
+                    request.path, request.method, domain=self._domain(request)
+                )
+            else:
+                rule, args = self._match_path(request.path, request.method, "", False)
         except HTTPException as e:
             request.routing_exception = e
             return self._default_plan

@@ -142,6 +142,15 @@ class Map:
         self._matcher = matcher
         return matcher
 
+    def matcher(self) -> Matcher:
+        """Return the compiled matcher for the rules added so far.
+
+        Its ``match(path, method, domain, websocket)`` is :meth:`match` with
+        every argument given, for a caller that matches many requests; a rule
+        added later is not in it.
+        """
+        return self._matcher or self._compile()
+
     def match(
         self,
         path: str,
