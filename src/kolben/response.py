@@ -116,13 +116,16 @@ class Response:
 
     def _other_body(self, response: Any, direct_passthrough: bool) -> bytes | None:
         """Return a str or bytes-like body as bytes; else keep it and return None."""
+        if direct_passthrough:
+            self.direct_passthrough = True
+        if response is None:
+            self.response = []
+            return None
         if isinstance(response, str):
             return response.encode()
         if isinstance(response, (bytes, bytearray, memoryview)):
             return bytes(response)
-        self.response = [] if response is None else response
-        if direct_passthrough:
-            self.direct_passthrough = True
+        self.response = response
         return None
 
     def _init_with_headers(
