@@ -24,6 +24,7 @@ from .response import _NO_BODY
 if TYPE_CHECKING:
     from ._dispatch import Plan
     from .app import Kolben
+    from .request import Request
     from .response import Response
 
 Receive = Callable[[], Any]
@@ -62,8 +63,6 @@ async def _http(
 ) -> None:
     if not app._got_first_request:
         app._freeze()
-    body: BinaryIO | None = None
-    body_error: Exception | None = None
     length: int | None = None
     chunked = False
     # PERF: inlined; with no body announced there is nothing to wait for.
@@ -77,13 +76,11 @@ async def _http(
             else:
                 chunked = True
     if chunked or length:
-        try:
-            body, body_error = await _receive_body(app, length, receive)
-        except ClientDisconnect:
+        request = await _request_with_body(app, scope, length, receive)
+        if request is None:
             return
-    request = app.request_class.from_scope(scope, body, app)
-    if body_error is not None:
-        request.__dict__["stream"] = FailingStream(body_error)
+    else:
+        request = app.request_class.from_scope(scope, None, app)
     ctx = AppContext(app, request)
     plan = app._match(request)
     if "kolben.preserve_context" in scope:  # the test client's hook
@@ -95,9 +92,20 @@ async def _http(
     else:
         response = await _handle_in_thread(app, ctx, plan, scope)
     body = response.response
-    # PERF: a buffered body, the common case, is sent here in two messages.
+    # PERF: a buffered body, the common case, is sent here in two messages,
+    # with _start_message's loop inlined.
     if type(body) is list and response._status_code not in _NO_BODY:
-        await send(_start_message(response))
+        known = _raw_fields
+        headers = []
+        for field in response.headers._list:
+            headers.append(known.get(field) or _raw_field(field))
+        await send(
+            {
+                "type": "http.response.start",
+                "status": response._status_code,
+                "headers": headers,
+            }
+        )
         await send(
             {
                 "type": "http.response.body",
@@ -106,6 +114,23 @@ async def _http(
         )
         return
     await _send_response(app, response, request.method, receive, send)
+
+
+async def _request_with_body(
+    app: Kolben, scope: dict[str, Any], length: int | None, receive: Receive
+) -> Request | None:
+    """Receive the body and build the request; ``None`` if the client left.
+
+    A body over the limit is not kept: reading it raises the 413.
+    """
+    try:
+        body, error = await _receive_body(app, length, receive)
+    except ClientDisconnect:
+        return None
+    request = app.request_class.from_scope(scope, body, app)
+    if error is not None:
+        request.__dict__["stream"] = FailingStream(error)
+    return request
 
 
 async def _handle_in_thread(
