@@ -73,8 +73,8 @@ SERVERS = (
         "granian-wsgi",
         "wsgi",
         (_PY, "-m", "granian", "--interface", "wsgi", "--host", "{host}")
-        + ("--port", "{port}", "--workers", "1", "--log-level", "warning")
-        + ("--no-access-log", "{target}"),
+        + ("--port", "{port}", "--workers", "1", "--blocking-threads", "1")
+        + ("--log-level", "warning", "--no-access-log", "{target}"),
     ),
     Server(
         "uvicorn",
