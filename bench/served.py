@@ -265,7 +265,7 @@ def run_server(server: Server, duration: int, rounds: int) -> Results:
     :param rounds: wrk runs per (framework, endpoint).
     :raises ServerError: if a server does not start or answers wrongly.
     """
-    specs = apps.WSGI_APPS if server.protocol == "wsgi" else apps.ASGI_APPS
+    specs = _specs(server.protocol)
     running: list[tuple[apps.AppSpec, Running]] = []
     taken: set[int] = set()
     try:
@@ -352,17 +352,43 @@ def _notes(server: Server, results: Results) -> list[str]:
     return notes
 
 
+def _specs(protocol: str) -> tuple[apps.AppSpec, ...]:
+    """Return the apps served for ``protocol``: the frameworks', then bare."""
+    specs = apps.WSGI_APPS if protocol == "wsgi" else apps.ASGI_APPS
+    return (*specs, apps.BARE_APPS[protocol])
+
+
+def ceiling(protocol: str, rates: dict[tuple[str, str], float]) -> str:
+    """Return the line that says how far any framework could get here.
+
+    The no-framework app's rate over the multiple-target framework's (Flask
+    for WSGI, Starlette for ASGI) is the largest kolben/that ratio this
+    server allows, since no framework does less work than none.
+
+    :param protocol: ``"wsgi"`` or ``"asgi"``.
+    :param rates: requests/second per ``(framework, endpoint)``.
+    """
+    other = max(_report.TARGETS[protocol], key=lambda target: target[1])[0]
+    parts = []
+    for endpoint in apps.ENDPOINTS:
+        bare = rates.get(("bare", endpoint.name), 0.0)
+        theirs = rates.get((other, endpoint.name), 0.0)
+        parts.append(f"{endpoint.name} {bare / theirs:.2f}x" if theirs else "-")
+    return f"ceiling (no framework at all) over {other}: " + ", ".join(parts)
+
+
 def _table(server: Server, results: Results) -> str:
-    specs = apps.WSGI_APPS if server.protocol == "wsgi" else apps.ASGI_APPS
     rates = {key: max(r.rate for r in runs) for key, runs in results.items()}
     command = " ".join(server.command("<port>", "<module:app>")).replace(_PY, "python")
     table = _report.ratio_table(
         server.protocol,
-        [s.framework for s in specs],
+        [s.framework for s in _specs(server.protocol)],
         [e.name for e in apps.ENDPOINTS],
         rates,
     )
-    return f"{server.name} ({server.protocol.upper()}): {command}\n{table}"
+    return f"{server.name} ({server.protocol.upper()}): {command}\n{table}\n" + ceiling(
+        server.protocol, rates
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

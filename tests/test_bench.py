@@ -9,7 +9,7 @@ import asyncio
 import pytest
 from bench import _drivers, _report, apps
 from bench.import_time import parse_importtime
-from bench.served import WrkResult, parse_wrk
+from bench.served import WrkResult, ceiling, parse_wrk
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -76,14 +76,18 @@ def test_parse_importtime_takes_the_package_line() -> None:
         parse_importtime(stderr, "flask")
 
 
-@pytest.mark.parametrize("spec", apps.WSGI_APPS, ids=lambda s: s.framework)
+@pytest.mark.parametrize(
+    "spec", (*apps.WSGI_APPS, apps.BARE_APPS["wsgi"]), ids=lambda s: s.framework
+)
 def test_wsgi_apps_answer_alike(spec: apps.AppSpec) -> None:
     app = spec.load()
     for endpoint in (*apps.ENDPOINTS, *apps.CHECK_ONLY):
         assert apps.problems(endpoint, *_drivers.call_wsgi(app, endpoint.path)) == []
 
 
-@pytest.mark.parametrize("spec", apps.ASGI_APPS, ids=lambda s: s.framework)
+@pytest.mark.parametrize(
+    "spec", (*apps.ASGI_APPS, apps.BARE_APPS["asgi"]), ids=lambda s: s.framework
+)
 def test_asgi_apps_answer_alike(spec: apps.AppSpec) -> None:
     app = spec.load()
     loop = asyncio.new_event_loop()
@@ -119,3 +123,14 @@ def test_ratio_table_marks_goals() -> None:
     row_a, row_b = table.splitlines()[2:]
     assert row_a.split()[4:] == ["6.00x", "PASS", "0.86x", "MISS"]
     assert row_b.split()[1:] == ["500", "-", "-", "-", "-", "-", "-"]
+
+
+def test_ceiling_is_the_bare_app_over_the_multiple_target() -> None:
+    names = [e.name for e in apps.ENDPOINTS]
+    rates = {("bare", n): 9000.0 for n in names}
+    rates |= {("flask", n): 6000.0 for n in names[:-1]}
+    line = ceiling("wsgi", rates)
+    assert line.startswith("ceiling (no framework at all) over flask: plaintext 1.50x")
+    assert line.endswith(", -")
+    rates = {("bare", names[0]): 40000.0, ("starlette", names[0]): 10000.0}
+    assert "over starlette: plaintext 4.00x" in ceiling("asgi", rates)

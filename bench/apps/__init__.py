@@ -105,6 +105,12 @@ ASGI_APPS = (
     AppSpec("starlette", "asgi", "bench.apps.starlette_app:asgi_app"),
     AppSpec("falcon", "asgi", "bench.apps.falcon_app:asgi_app"),
 )
+#: No framework at all (``bare_app``), per protocol: under a real server, the
+#: most any framework could reach. ``bench.served`` adds it to its tables.
+BARE_APPS = {
+    "wsgi": AppSpec("bare", "wsgi", "bench.apps.bare_app:wsgi_app"),
+    "asgi": AppSpec("bare", "asgi", "bench.apps.bare_app:asgi_app"),
+}
 
 
 def problems(
