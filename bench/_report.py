@@ -50,6 +50,7 @@ def ratio_table(
     frameworks: Sequence[str],
     endpoints: Sequence[str],
     rates: Mapping[tuple[str, str], float],
+    ratios: Mapping[tuple[str, str], float] | None = None,
 ) -> str:
     """Format requests/second per endpoint and kolben's ratios with targets.
 
@@ -58,6 +59,8 @@ def ratio_table(
     :param endpoints: the row order.
     :param rates: requests/second per ``(framework, endpoint)``; a missing
         or zero entry prints as ``-``.
+    :param ratios: kolben's ratio per ``(other framework, endpoint)``, when
+        measured apart from the rates; by default kolben's rate over the other's.
     """
     targets = [t for t in TARGETS[protocol] if t[0] in frameworks]
     head = ["endpoint", *frameworks]
@@ -69,9 +72,12 @@ def ratio_table(
         row += [_rate(rates.get((fw, endpoint), 0.0)) for fw in frameworks]
         mine = rates.get(("kolben", endpoint), 0.0)
         for other, goal in targets:
-            theirs = rates.get((other, endpoint), 0.0)
-            if mine and theirs:
-                ratio = mine / theirs
+            if ratios is not None:
+                ratio = ratios.get((other, endpoint), 0.0)
+            else:
+                theirs = rates.get((other, endpoint), 0.0)
+                ratio = mine / theirs if mine and theirs else 0.0
+            if ratio:
                 row += [f"{ratio:.2f}x", "PASS" if ratio >= goal else "MISS"]
             else:
                 row += ["-", "-"]

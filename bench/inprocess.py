@@ -7,8 +7,10 @@ Run from the repository root::
 
 WSGI apps are called with a copied environ and a fresh ``wsgi.input``; ASGI
 apps are awaited one request after another on one event loop. Each
-(framework, endpoint) cell is timed in several rounds, interleaved across
-frameworks so machine drift hits all of them, and the best round is kept.
+(framework, endpoint) cell is timed in several rounds and its best round is
+printed. The frameworks' cells of one endpoint run back to back in each
+round, and kolben's ratios are the median of the per-round ratios, so a slow
+spell of the machine bears on both sides of a ratio alike.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -120,7 +123,12 @@ def _calibrate(cell: _Cell, seconds: float) -> None:
 
 
 def measure(cells: list[_Cell], rounds: int, seconds: float) -> None:
-    """Time every cell ``rounds`` times, rotating the order each round.
+    """Time every cell ``rounds`` times.
+
+    The cells compared with each other (one protocol and endpoint, every
+    framework) run back to back, so a slow spell of the machine falls on all
+    of them alike; the order of those groups, and within each group, rotates
+    from round to round.
 
     :param cells: the cells, calibrated here first.
     :param rounds: how many times each cell is timed.
@@ -128,10 +136,40 @@ def measure(cells: list[_Cell], rounds: int, seconds: float) -> None:
     """
     for cell in cells:
         _calibrate(cell, seconds)
+    groups: dict[tuple[str, str], list[_Cell]] = {}
+    for cell in cells:
+        groups.setdefault((cell.spec.protocol, cell.endpoint.name), []).append(cell)
     for r in range(rounds):
-        shift = r % len(cells)
-        for cell in cells[shift:] + cells[:shift]:
-            cell.rates.append(cell.n / _time(cell.run, cell.n))
+        for group in _rotated(list(groups.values()), r):
+            for cell in _rotated(group, r):
+                cell.rates.append(cell.n / _time(cell.run, cell.n))
+
+
+def _rotated(items: list[Any], shift: int) -> list[Any]:
+    shift %= len(items)
+    return items[shift:] + items[:shift]
+
+
+def paired_ratios(cells: Sequence[_Cell]) -> dict[tuple[str, str], float]:
+    """Return kolben's rate over each other framework's, per endpoint.
+
+    Each ratio is the median, over the rounds, of the two rates measured in
+    the same round, back to back: it follows the machine's drift, which a
+    ratio of the best rounds (taken at different moments) does not.
+
+    :param cells: one protocol's measured cells.
+    :returns: the ratio per ``(other framework, endpoint)``.
+    """
+    mine = {c.endpoint.name: c for c in cells if c.spec.framework == "kolben"}
+    ratios: dict[tuple[str, str], float] = {}
+    for cell in cells:
+        kolben = mine.get(cell.endpoint.name)
+        if kolben is None or cell is kolben:
+            continue
+        ratios[cell.spec.framework, cell.endpoint.name] = statistics.median(
+            a / b for a, b in zip(kolben.rates, cell.rates, strict=True)
+        )
+    return ratios
 
 
 def _print_results(cells: list[_Cell], rounds: int, seconds: float) -> None:
@@ -140,6 +178,10 @@ def _print_results(cells: list[_Cell], rounds: int, seconds: float) -> None:
     print(
         f"in-process, sequential requests, best of {rounds} interleaved rounds"
         f" of ~{seconds:g} s per cell; req/s (higher is better)"
+    )
+    print(
+        "kolben/x: the median over the rounds of kolben's rate over x's, the"
+        " two timed back to back in each round"
     )
     endpoints = [e.name for e in apps.ENDPOINTS]
     for protocol, specs in (("wsgi", apps.WSGI_APPS), ("asgi", apps.ASGI_APPS)):
@@ -150,7 +192,11 @@ def _print_results(cells: list[_Cell], rounds: int, seconds: float) -> None:
         print(f"\n{protocol.upper()}")
         print(
             _report.ratio_table(
-                protocol, [s.framework for s in specs], endpoints, rates
+                protocol,
+                [s.framework for s in specs],
+                endpoints,
+                rates,
+                paired_ratios(mine),
             )
         )
     worst = max(cells, key=lambda c: _report.spread(c.rates))

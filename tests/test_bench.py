@@ -5,10 +5,12 @@ benchmark app gives the same answers, so the benchmarks compare the same work.
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from bench import _drivers, _report, apps
 from bench.import_time import parse_importtime
+from bench.inprocess import _Cell, measure, paired_ratios
 from bench.served import WrkResult, ceiling, parse_wrk
 from hypothesis import given
 from hypothesis import strategies as st
@@ -123,6 +125,57 @@ def test_ratio_table_marks_goals() -> None:
     row_a, row_b = table.splitlines()[2:]
     assert row_a.split()[4:] == ["6.00x", "PASS", "0.86x", "MISS"]
     assert row_b.split()[1:] == ["500", "-", "-", "-", "-", "-", "-"]
+
+
+def test_ratio_table_prints_ratios_measured_apart() -> None:
+    rates = {("kolben", "a"): 600.0, ("flask", "a"): 100.0, ("falcon", "a"): 700.0}
+    ratios = {("flask", "a"): 5.5, ("falcon", "a"): 1.02}
+    table = _report.ratio_table(
+        "wsgi", ["kolben", "flask", "falcon"], ["a"], rates, ratios
+    )
+    assert table.splitlines()[2].split()[4:] == ["5.50x", "MISS", "1.02x", "PASS"]
+
+
+def _cell(framework: str, endpoint: int, log: list[tuple[str, str]]) -> _Cell:
+    spec = apps.AppSpec(framework, "wsgi", "unused:app")
+    end = apps.ENDPOINTS[endpoint]
+
+    def run(n: int) -> None:
+        log.append((framework, end.name))
+        time.sleep(n * 1e-7)
+
+    return _Cell(spec, end, run)
+
+
+def test_measure_times_one_endpoints_frameworks_back_to_back() -> None:
+    log: list[tuple[str, str]] = []
+    cells = [_cell(fw, e, log) for fw in ("kolben", "flask", "falcon") for e in (0, 1)]
+    measure(cells, rounds=3, seconds=0.002)
+    timed = log[-3 * len(cells) :]
+    assert all(len(c.rates) == 3 for c in cells)
+    # In each round, the three frameworks of an endpoint run one after another.
+    for start in range(0, len(timed), 3):
+        assert len({endpoint for _, endpoint in timed[start : start + 3]}) == 1
+        assert {fw for fw, _ in timed[start : start + 3]} == {
+            "kolben",
+            "flask",
+            "falcon",
+        }
+    # The order rotates, so no framework always runs first.
+    assert len({timed[start][0] for start in range(0, len(timed), 3)}) > 1
+
+
+def test_paired_ratios_are_the_median_of_each_rounds_ratio() -> None:
+    log: list[tuple[str, str]] = []
+    kolben, falcon = _cell("kolben", 0, log), _cell("falcon", 0, log)
+    other = _cell("falcon", 1, log)  # no kolben cell for this endpoint
+    # Machine drift moves both rates of a round together; the ratio of the
+    # best rounds, taken at different moments, would be 2000/1200.
+    kolben.rates = [1200.0, 2000.0, 1000.0]
+    falcon.rates = [600.0, 1000.0, 1200.0]
+    other.rates = [1.0, 1.0, 1.0]
+    ratios = paired_ratios([kolben, falcon, other])
+    assert ratios == {("falcon", "plaintext"): 2.0}
 
 
 def test_ceiling_is_the_bare_app_over_the_multiple_target() -> None:
