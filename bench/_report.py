@@ -15,6 +15,12 @@ TARGETS: dict[str, tuple[tuple[str, float], ...]] = {
     "asgi": (("falcon", 1.0), ("starlette", 3.0)),
 }
 
+#: How the ratios of :func:`paired_ratios` read, printed under the run's header.
+PAIRED = (
+    "kolben/x: the median over the rounds of kolben's rate over x's,"
+    " the two timed back to back in each round"
+)
+
 
 def versions(packages: Iterable[str]) -> str:
     """Return one line with the Python version and each package's version.
@@ -43,6 +49,31 @@ def spread(samples: Sequence[float]) -> float:
     """
     best = max(samples)
     return (best - statistics.median(samples)) / best if best else 0.0
+
+
+def paired_ratios(
+    samples: Mapping[tuple[str, str], Sequence[float]], mine: str = "kolben"
+) -> dict[tuple[str, str], float]:
+    """Return one framework's rate over each other's, per endpoint.
+
+    Each ratio is the median, over the rounds, of the two rates measured in
+    the same round, back to back: it follows the machine's drift, which a
+    ratio of the best rounds (taken at different moments) does not.
+
+    :param samples: the rate of each round per ``(framework, endpoint)``,
+        rounds in the same order for every framework.
+    :param mine: the framework over which the others are compared.
+    :returns: the ratio per ``(other framework, endpoint)``.
+    """
+    ratios: dict[tuple[str, str], float] = {}
+    for (framework, endpoint), theirs in samples.items():
+        ours = samples.get((mine, endpoint))
+        if framework == mine or not ours:
+            continue
+        ratios[framework, endpoint] = statistics.median(
+            a / b for a, b in zip(ours, theirs, strict=True)
+        )
+    return ratios
 
 
 def ratio_table(

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -150,28 +149,6 @@ def _rotated(items: list[Any], shift: int) -> list[Any]:
     return items[shift:] + items[:shift]
 
 
-def paired_ratios(cells: Sequence[_Cell]) -> dict[tuple[str, str], float]:
-    """Return kolben's rate over each other framework's, per endpoint.
-
-    Each ratio is the median, over the rounds, of the two rates measured in
-    the same round, back to back: it follows the machine's drift, which a
-    ratio of the best rounds (taken at different moments) does not.
-
-    :param cells: one protocol's measured cells.
-    :returns: the ratio per ``(other framework, endpoint)``.
-    """
-    mine = {c.endpoint.name: c for c in cells if c.spec.framework == "kolben"}
-    ratios: dict[tuple[str, str], float] = {}
-    for cell in cells:
-        kolben = mine.get(cell.endpoint.name)
-        if kolben is None or cell is kolben:
-            continue
-        ratios[cell.spec.framework, cell.endpoint.name] = statistics.median(
-            a / b for a, b in zip(kolben.rates, cell.rates, strict=True)
-        )
-    return ratios
-
-
 def _print_results(cells: list[_Cell], rounds: int, seconds: float) -> None:
     print(_report.versions(PACKAGES))
     print(f"machine at the end of the run: {_report.machine()}")
@@ -179,10 +156,7 @@ def _print_results(cells: list[_Cell], rounds: int, seconds: float) -> None:
         f"in-process, sequential requests, best of {rounds} interleaved rounds"
         f" of ~{seconds:g} s per cell; req/s (higher is better)"
     )
-    print(
-        "kolben/x: the median over the rounds of kolben's rate over x's, the"
-        " two timed back to back in each round"
-    )
+    print(_report.PAIRED)
     endpoints = [e.name for e in apps.ENDPOINTS]
     for protocol, specs in (("wsgi", apps.WSGI_APPS), ("asgi", apps.ASGI_APPS)):
         mine = [c for c in cells if c.spec.protocol == protocol]
@@ -196,7 +170,9 @@ def _print_results(cells: list[_Cell], rounds: int, seconds: float) -> None:
                 [s.framework for s in specs],
                 endpoints,
                 rates,
-                paired_ratios(mine),
+                _report.paired_ratios(
+                    {(c.spec.framework, c.endpoint.name): c.rates for c in mine}
+                ),
             )
         )
     worst = max(cells, key=lambda c: _report.spread(c.rates))

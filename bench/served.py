@@ -9,9 +9,11 @@ Run from the repository root (needs ``wrk``: ``apt-get install wrk``)::
 Each server runs one worker on 127.0.0.1 and a free port; nothing else is
 ever targeted. For each server, one instance per framework is started, its
 answers are checked and it is warmed up for a second. Then, in each round,
-every (framework, endpoint) gets ``wrk -t1 -c32 -d<duration>s``, in an
-order that rotates from round to round; the best round is kept. The
-servers are stopped before the next server's.
+every (framework, endpoint) gets ``wrk -t1 -c32 -d<duration>s``: an
+endpoint's frameworks back to back, in an order that rotates from round to
+round. The table shows each cell's best round; a ratio is the median of the
+per-round ratios (see ``_report.paired_ratios``). The servers are stopped
+before the next server's.
 """
 
 from __future__ import annotations
@@ -358,7 +360,7 @@ def _specs(protocol: str) -> tuple[apps.AppSpec, ...]:
     return (*specs, apps.BARE_APPS[protocol])
 
 
-def ceiling(protocol: str, rates: dict[tuple[str, str], float]) -> str:
+def ceiling(protocol: str, samples: dict[tuple[str, str], list[float]]) -> str:
     """Return the line that says how far any framework could get here.
 
     The no-framework app's rate over the multiple-target framework's (Flask
@@ -366,28 +368,30 @@ def ceiling(protocol: str, rates: dict[tuple[str, str], float]) -> str:
     server allows, since no framework does less work than none.
 
     :param protocol: ``"wsgi"`` or ``"asgi"``.
-    :param rates: requests/second per ``(framework, endpoint)``.
+    :param samples: the rate of each round per ``(framework, endpoint)``.
     """
     other = max(_report.TARGETS[protocol], key=lambda target: target[1])[0]
+    ratios = _report.paired_ratios(samples, mine="bare")
     parts = []
     for endpoint in apps.ENDPOINTS:
-        bare = rates.get(("bare", endpoint.name), 0.0)
-        theirs = rates.get((other, endpoint.name), 0.0)
-        parts.append(f"{endpoint.name} {bare / theirs:.2f}x" if theirs else "-")
+        ratio = ratios.get((other, endpoint.name))
+        parts.append(f"{endpoint.name} {ratio:.2f}x" if ratio else "-")
     return f"ceiling (no framework at all) over {other}: " + ", ".join(parts)
 
 
 def _table(server: Server, results: Results) -> str:
-    rates = {key: max(r.rate for r in runs) for key, runs in results.items()}
+    samples = {key: [r.rate for r in runs] for key, runs in results.items()}
+    rates = {key: max(values) for key, values in samples.items()}
     command = " ".join(server.command("<port>", "<module:app>")).replace(_PY, "python")
     table = _report.ratio_table(
         server.protocol,
         [s.framework for s in _specs(server.protocol)],
         [e.name for e in apps.ENDPOINTS],
         rates,
+        _report.paired_ratios(samples),
     )
     return f"{server.name} ({server.protocol.upper()}): {command}\n{table}\n" + ceiling(
-        server.protocol, rates
+        server.protocol, samples
     )
 
 
@@ -424,6 +428,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f" wrk -t1 -c32 -d{args.duration}s per cell, after a 1 s warm-up;"
         " req/s (higher is better)"
     )
+    print(_report.PAIRED)
     for table in tables:
         print(f"\n{table}")
     if args.rounds > 1 and spreads:

@@ -10,7 +10,7 @@ import time
 import pytest
 from bench import _drivers, _report, apps
 from bench.import_time import parse_importtime
-from bench.inprocess import _Cell, measure, paired_ratios
+from bench.inprocess import _Cell, measure
 from bench.served import WrkResult, ceiling, parse_wrk
 from hypothesis import given
 from hypothesis import strategies as st
@@ -166,24 +166,23 @@ def test_measure_times_one_endpoints_frameworks_back_to_back() -> None:
 
 
 def test_paired_ratios_are_the_median_of_each_rounds_ratio() -> None:
-    log: list[tuple[str, str]] = []
-    kolben, falcon = _cell("kolben", 0, log), _cell("falcon", 0, log)
-    other = _cell("falcon", 1, log)  # no kolben cell for this endpoint
     # Machine drift moves both rates of a round together; the ratio of the
     # best rounds, taken at different moments, would be 2000/1200.
-    kolben.rates = [1200.0, 2000.0, 1000.0]
-    falcon.rates = [600.0, 1000.0, 1200.0]
-    other.rates = [1.0, 1.0, 1.0]
-    ratios = paired_ratios([kolben, falcon, other])
-    assert ratios == {("falcon", "plaintext"): 2.0}
+    samples = {
+        ("kolben", "a"): [1200.0, 2000.0, 1000.0],
+        ("falcon", "a"): [600.0, 1000.0, 1200.0],
+        ("falcon", "b"): [1.0, 1.0, 1.0],  # no kolben rounds to pair with
+    }
+    assert _report.paired_ratios(samples) == {("falcon", "a"): 2.0}
+    assert _report.paired_ratios(samples, mine="falcon") == {("kolben", "a"): 0.5}
 
 
 def test_ceiling_is_the_bare_app_over_the_multiple_target() -> None:
     names = [e.name for e in apps.ENDPOINTS]
-    rates = {("bare", n): 9000.0 for n in names}
-    rates |= {("flask", n): 6000.0 for n in names[:-1]}
-    line = ceiling("wsgi", rates)
+    samples = {("bare", n): [9000.0, 4500.0] for n in names}
+    samples |= {("flask", n): [6000.0, 3000.0] for n in names[:-1]}
+    line = ceiling("wsgi", samples)
     assert line.startswith("ceiling (no framework at all) over flask: plaintext 1.50x")
     assert line.endswith(", -")
-    rates = {("bare", names[0]): 40000.0, ("starlette", names[0]): 10000.0}
-    assert "over starlette: plaintext 4.00x" in ceiling("asgi", rates)
+    samples = {("bare", names[0]): [40000.0], ("starlette", names[0]): [10000.0]}
+    assert "over starlette: plaintext 4.00x" in ceiling("asgi", samples)
