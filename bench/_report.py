@@ -63,16 +63,17 @@ def paired_ratios(
     :param samples: the rate of each round per ``(framework, endpoint)``,
         rounds in the same order for every framework.
     :param mine: the framework over which the others are compared.
-    :returns: the ratio per ``(other framework, endpoint)``.
+    :returns: the ratio per ``(other framework, endpoint)``; a round where
+        either side served nothing (a failed wrk run) is left out.
     """
     ratios: dict[tuple[str, str], float] = {}
     for (framework, endpoint), theirs in samples.items():
         ours = samples.get((mine, endpoint))
-        if framework == mine or not ours:
+        if framework == mine or ours is None:
             continue
-        ratios[framework, endpoint] = statistics.median(
-            a / b for a, b in zip(ours, theirs, strict=True)
-        )
+        pairs = [a / b for a, b in zip(ours, theirs, strict=True) if a and b]
+        if pairs:
+            ratios[framework, endpoint] = statistics.median(pairs)
     return ratios
 
 
@@ -81,7 +82,7 @@ def ratio_table(
     frameworks: Sequence[str],
     endpoints: Sequence[str],
     rates: Mapping[tuple[str, str], float],
-    ratios: Mapping[tuple[str, str], float] | None = None,
+    ratios: Mapping[tuple[str, str], float],
 ) -> str:
     """Format requests/second per endpoint and kolben's ratios with targets.
 
@@ -90,8 +91,8 @@ def ratio_table(
     :param endpoints: the row order.
     :param rates: requests/second per ``(framework, endpoint)``; a missing
         or zero entry prints as ``-``.
-    :param ratios: kolben's ratio per ``(other framework, endpoint)``, when
-        measured apart from the rates; by default kolben's rate over the other's.
+    :param ratios: kolben's ratio per ``(other framework, endpoint)``, from
+        :func:`paired_ratios`; a missing one prints as ``-``.
     """
     targets = [t for t in TARGETS[protocol] if t[0] in frameworks]
     head = ["endpoint", *frameworks]
@@ -101,13 +102,8 @@ def ratio_table(
     for endpoint in endpoints:
         row = [endpoint]
         row += [_rate(rates.get((fw, endpoint), 0.0)) for fw in frameworks]
-        mine = rates.get(("kolben", endpoint), 0.0)
         for other, goal in targets:
-            if ratios is not None:
-                ratio = ratios.get((other, endpoint), 0.0)
-            else:
-                theirs = rates.get((other, endpoint), 0.0)
-                ratio = mine / theirs if mine and theirs else 0.0
+            ratio = ratios.get((other, endpoint))
             if ratio:
                 row += [f"{ratio:.2f}x", "PASS" if ratio >= goal else "MISS"]
             else:
