@@ -316,6 +316,34 @@ def test_malformed_multipart_is_400(app: Kolben, client: KolbenClient) -> None:
         assert r.status_code == 400, (body, r.text)
 
 
+def test_header_parameters_naming_an_unusable_charset(
+    app: Kolben, client: KolbenClient
+) -> None:
+    app.add_url_rule("/form", "f", lambda: {"f": dict(request.form)}, methods=["POST"])
+    app.add_url_rule("/json", "j", lambda: {"j": request.get_json()}, methods=["POST"])
+    # The boundary is left undecoded ("%ff"), which is no valid boundary: 400.
+    r = client.post(
+        "/form",
+        data=b"--x\r\n",
+        content_type="multipart/form-data; boundary*=idna''%ff",
+    )
+    assert r.status_code == 400
+    assert "boundary" in r.text
+    r = client.post(
+        "/json",
+        data=b'{"a": 1}',
+        content_type="application/json; charset*=punycode''%ff",
+    )
+    assert (r.status_code, r.get_json()) == (200, {"j": {"a": 1}})
+    field = (
+        b'--x\r\nContent-Disposition: form-data; name="a"\r\n'
+        b"Content-Type: text/plain; charset=rot13\r\n\r\nabc\r\n--x--\r\n"
+    )
+    r = client.post("/form", data=field, content_type="multipart/form-data; boundary=x")
+    assert r.status_code == 400
+    assert "charset" in r.text
+
+
 def test_body_over_max_content_length_is_413(app: Kolben, client: KolbenClient) -> None:
     app.config["MAX_CONTENT_LENGTH"] = 100
     app.add_url_rule("/", "i", lambda: {"n": len(request.get_data())}, methods=["POST"])

@@ -221,6 +221,25 @@ def test_decoder_malformed_bodies_are_bad_requests(body, message):
         decode(body)
 
 
+@pytest.mark.parametrize(
+    ("charset", "data"),
+    [
+        ("rot13", b"abc"),  # a codec, but not a text encoding
+        ("hex", b"616263"),
+        ("idna", b"\xff"),  # raises UnicodeError, not UnicodeDecodeError
+        ("punycode", b"\xff"),
+        ("undefined", b"a"),
+        ("utf\x00-8", b"a"),
+    ],
+)
+def test_decoder_field_charsets_that_cannot_decode_are_bad_requests(charset, data):
+    body = part(
+        'form-data; name="a"', data, f"Content-Type: text/plain; charset={charset}\r\n"
+    )
+    with pytest.raises(BadRequest, match="charset|not valid|NUL"):
+        decode(body + END)
+
+
 def test_decoder_limits():
     many = b"".join(part(f'form-data; name="f{i}"', b"v") for i in range(5)) + END
     with pytest.raises(RequestEntityTooLarge, match="more than 3 parts"):

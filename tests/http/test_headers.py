@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import encodings.aliases
 
 import pytest
 from hypothesis import given
@@ -249,7 +250,8 @@ def test_parse_options_header_rfc2231():
     value = "attachment; filename*=UTF-8''%e2%82%ac.txt; filename=\"fallback.txt\""
     assert parse_options_header(value)[1]["filename"] == "\u20ac.txt"
     assert parse_options_header("a; t*=iso-8859-1'en'%A3")[1] == {"t": "\u00a3"}
-    assert parse_options_header("a; t*=bogus-charset''%41")[1] == {"t": "A"}
+    # A charset that cannot decode leaves the value undecoded, as Werkzeug does.
+    assert parse_options_header("a; t*=bogus-charset''%41")[1] == {"t": "%41"}
     assert parse_options_header("a; t*=noquotes%41")[1] == {"t": "noquotesA"}
     assert parse_options_header("a; t*=UTF-8'%41")[1] == {"t": "A"}
     continued = 'a; p*0="foo"; p*2="baz"; p*1="bar"'
@@ -362,6 +364,44 @@ _param_names = st.text(
 def test_dump_then_parse_options_round_trips(options):
     header = dump_options_header("type/sub", options)
     assert parse_options_header(header) == ("type/sub", options)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        # Codecs that raise UnicodeError of their own for bytes they refuse.
+        ("multipart/form-data; boundary*=idna''%ff", {"boundary": "%ff"}),
+        ("application/json; charset*=punycode''%ff", {"charset": "%ff"}),
+        # Not text encodings: bytes.decode refuses them with LookupError.
+        ("a; x*=rot13''abc", {"x": "abc"}),
+        ("a; x*=zlib''%78%9c", {"x": "%78%9c"}),
+        # A NUL or a lone surrogate in the name: codecs.lookup's ValueError.
+        ("a; x*=utf\x00-8''%e2%82%ac", {"x": "%e2%82%ac"}),
+        ("a; x*=utf\udcff''%41", {"x": "%41"}),
+        # Always raises, whatever the bytes.
+        ("a; x*=undefined''%41", {"x": "%41"}),
+        ("a; p*0*=idna''%ff; p*1*=%fe", {"p": "%ff%fe"}),
+    ],
+)
+def test_rfc2231_charsets_that_cannot_decode_leave_the_value(header, expected):
+    assert parse_options_header(header)[1] == expected
+    dict_header = header.partition("; ")[2].replace(";", ",")
+    if "*0*" not in dict_header:
+        assert parse_dict_header(dict_header) == expected
+
+
+_codec_names = st.sampled_from(sorted(set(encodings.aliases.aliases.values())))
+_charset_names = _codec_names | st.text(max_size=12)
+_escaped_bytes = st.binary(max_size=12).map(lambda b: "".join(f"%{c:02x}" for c in b))
+
+
+@given(_charset_names, _escaped_bytes)
+def test_any_rfc2231_charset_and_bytes_never_raise(charset, escaped):
+    value = f"{charset}''{escaped}".replace(";", "").replace(",", "")
+    main, options = parse_options_header(f"text/plain; name*={value}")
+    assert main == "text/plain"
+    assert isinstance(options.get("name", ""), str)
+    assert isinstance(parse_dict_header(f"name*={value}").get("name", ""), str)
 
 
 @given(st.text())

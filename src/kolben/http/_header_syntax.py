@@ -8,6 +8,8 @@ from typing import Any
 from urllib.parse import quote as _url_quote
 from urllib.parse import unquote as _url_unquote
 
+from ._charset import text_codec
+
 __all__ = [
     "dump_options_header",
     "parse_dict_header",
@@ -122,7 +124,11 @@ def parse_dict_header(value: str) -> dict[str, str | None]:
 
 
 def _decode_rfc2231(value: str) -> str:
-    """Decode an RFC 2231 extended value like ``UTF-8''%e2%82%ac``."""
+    """Decode an RFC 2231 extended value like ``UTF-8''%e2%82%ac``.
+
+    A charset that is unknown, not a text encoding, or that cannot decode
+    the bytes leaves the value undecoded, percent-escapes and all.
+    """
     value = unquote_header_value(value)
     charset, sep, rest = value.partition("'")
     if not sep:
@@ -130,11 +136,15 @@ def _decode_rfc2231(value: str) -> str:
     _language, sep, encoded = rest.partition("'")
     if not sep:
         encoded = rest
+    codec = text_codec(charset or "utf-8")
+    if codec is None:
+        return encoded
     try:
-        return _url_unquote(encoded, encoding=charset or "utf-8", errors="replace")
-    except LookupError:
-        # An unknown charset name: UTF-8 is what senders use in practice.
-        return _url_unquote(encoded, errors="replace")
+        return _url_unquote(encoded, encoding=codec, errors="replace")
+    except (UnicodeError, ValueError, LookupError):
+        # SECURITY: idna and punycode raise for bytes they cannot take (and
+        # for any error handler but "strict"); the client chose the codec.
+        return encoded
 
 
 def parse_options_header(value: str | None) -> tuple[str, dict[str, str]]:

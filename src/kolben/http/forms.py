@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import importlib
 import mimetypes
 import secrets
@@ -11,6 +10,7 @@ import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
+from ._charset import decode_text, text_codec
 from .exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from .files import FileStorage
 from .headers import Headers, parse_options_header
@@ -308,18 +308,15 @@ def _decode_part_headers(raw: list[tuple[bytes, bytes]]) -> Headers:
 
 def _decode_field(data: bytes, charset: str, name: str) -> str:
     """Decode a text field, raising BadRequest for invalid data."""
-    try:
-        codecs.lookup(charset)
-    except LookupError:
+    if text_codec(charset) is None:
         raise BadRequest(
-            f"The form field {name!r} uses an unknown charset {charset!r}."
-        ) from None
-    try:
-        return data.decode(charset)
-    except UnicodeDecodeError:
-        raise BadRequest(
-            f"The form field {name!r} is not valid {charset}; send UTF-8."
-        ) from None
+            f"The form field {name!r} uses an unknown charset {charset!r}, or"
+            " one that is not a text encoding; send UTF-8."
+        )
+    text = decode_text(data, charset)
+    if text is None:
+        raise BadRequest(f"The form field {name!r} is not valid {charset}; send UTF-8.")
+    return text
 
 
 def parse_form_data(
