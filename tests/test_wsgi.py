@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+import logging
 import sys
 from collections.abc import Iterator
 from typing import Any
+
+import pytest
 
 from kolben import Kolben, request
 
@@ -71,6 +74,40 @@ def test_truncated_body_is_400(app: Kolben) -> None:
         app, environ("/", "POST", b"short", CONTENT_LENGTH="100")
     )
     assert status.startswith("400")
+
+
+class _BrokenInput:
+    """A server's input stream that fails, as gunicorn's does on a bad chunk."""
+
+    def read(self, size: int = -1) -> bytes:
+        raise OSError("Invalid chunk size: 'zz'")
+
+
+def test_an_error_reading_the_body_is_400_logged_at_info(
+    app: Kolben, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.add_url_rule("/", "i", lambda: request.get_data(), methods=["POST"])
+    env = environ("/", "POST", **{"wsgi.input_terminated": True})
+    env["wsgi.input"] = _BrokenInput()
+    with caplog.at_level(logging.INFO, logger=app.logger.name):
+        status, _, body, _ = call_wsgi(app, env)
+    assert status.startswith("400")
+    assert b"could not read the request body" in body
+    [record] = [r for r in caplog.records if "request body" in r.getMessage()]
+    assert record.levelno == logging.INFO
+    assert "Invalid chunk size" in record.getMessage()
+
+
+def test_the_connection_closing_mid_body_is_logged_at_info(
+    app: Kolben, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.add_url_rule("/", "i", lambda: request.get_data(), methods=["POST"])
+    with caplog.at_level(logging.INFO, logger=app.logger.name):
+        status, _, _, _ = call_wsgi(
+            app, environ("/", "POST", b"short", CONTENT_LENGTH="100")
+        )
+    assert status.startswith("400")
+    assert any("mid-body" in r.getMessage() for r in caplog.records)
 
 
 def test_streamed_generator_is_closed(app: Kolben) -> None:

@@ -16,9 +16,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import _dispatch, _pipeline, _pipeline_sync
-from ._body import FailingStream
+from ._body import FailingStream, framing_problem, refuse_if_too_large, too_large
 from .ctx import AppContext
-from .http.exceptions import RequestEntityTooLarge
+from .http.exceptions import BadRequest, RequestEntityTooLarge
 from .response import _NO_BODY
 
 if TYPE_CHECKING:
@@ -63,26 +63,22 @@ async def _http(
 ) -> None:
     if not app._got_first_request:
         app._freeze()
-    length: int | None = None
-    chunked = False
+    announced = False
     # PERF: inlined; with no body announced there is nothing to wait for.
-    for name, value in scope.get("headers", ()):
+    for name, _ in scope.get("headers", ()):
         if name in _BODY_HEADERS:
-            if name == b"content-length":
-                try:
-                    length = int(value)
-                except ValueError:
-                    length = -1
-            else:
-                chunked = True
-    if chunked or length:
-        request = await _request_with_body(app, scope, length, receive)
+            announced = True
+            break
+    if announced:
+        request = await _request_with_body(app, scope, receive, send)
         if request is None:
             return
     else:
         request = app.request_class.from_scope(scope, None, app)
     ctx = AppContext(app, request)
     plan = app._match(request)
+    if announced and request.routing_exception is None:
+        refuse_if_too_large(request)
     if "kolben.preserve_context" in scope:  # the test client's hook
         ctx.preserve = scope["kolben.preserve_context"]
     if plan.on_loop:
@@ -116,13 +112,43 @@ async def _http(
     await _send_response(app, response, request.method, receive, send)
 
 
-async def _request_with_body(
-    app: Kolben, scope: dict[str, Any], length: int | None, receive: Receive
-) -> Request | None:
-    """Receive the body and build the request; ``None`` if the client left.
+async def _refuse(app: Kolben, problem: str, send: Send) -> None:
+    """Answer a request whose body cannot be framed: 400, then close.
 
-    A body over the limit is not kept: reading it raises the 413.
+    The body is never received, so nothing of a smuggled request reaches
+    the app; ``Connection: close`` makes the server drop the connection.
     """
+    app.logger.info("Refused a request: %s", problem)
+    response = app._http_exception_response(BadRequest(problem))
+    response.headers["Connection"] = "close"
+    await send(_start_message(response))
+    await send({"type": "http.response.body", "body": b"".join(response.response)})
+
+
+async def _request_with_body(
+    app: Kolben, scope: dict[str, Any], receive: Receive, send: Send
+) -> Request | None:
+    """Receive the body and build the request; ``None`` if it was answered.
+
+    A request whose body cannot be framed is answered 400 unread, and one
+    whose client left mid-body is dropped quietly. A body over the limit
+    is not kept: reading it raises the 413.
+    """
+    lengths: list[str] = []
+    codings: str | None = None
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            lengths.append(value.decode("latin-1"))
+        elif name == b"transfer-encoding":
+            text = value.decode("latin-1")
+            codings = text if codings is None else f"{codings}, {text}"
+    problem = framing_problem(lengths, codings)
+    if problem is not None:
+        await _refuse(app, problem, send)
+        return None
+    length = int(lengths[0].partition(",")[0]) if lengths else None
+    if codings is None and not length:
+        return app.request_class.from_scope(scope, None, app)
     try:
         body, error = await _receive_body(app, length, receive)
     except ClientDisconnect:
@@ -158,9 +184,7 @@ async def _receive_body(
     """Receive the whole body, or stop at the limit and report why."""
     limit = app.config["MAX_CONTENT_LENGTH"]
     if limit is not None and length is not None and length > limit:
-        return None, RequestEntityTooLarge(
-            f"The request body is {length} bytes; the limit is {limit} bytes."
-        )
+        return None, too_large(length, limit)
     threshold = int(app.config["BODY_SPOOL_THRESHOLD"])
     chunks: list[bytes] = []
     spool: Any = None

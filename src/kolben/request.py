@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ._body import iter_stream, wsgi_body_stream
+from ._body import iter_stream, parse_content_length, wsgi_body_stream
 from ._internal import lazy
 from .http.accept import (
     CharsetAccept,
@@ -311,10 +311,7 @@ class Request:
         value = self.headers.get("Content-Length")
         if value is None:
             return None
-        value = value.strip()
-        if not value.isdigit():
-            raise BadRequest(f"The Content-Length header {value!r} is not a number.")
-        return int(value)
+        return parse_content_length(value.strip())
 
     @property
     def is_json(self) -> bool:

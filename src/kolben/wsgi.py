@@ -6,8 +6,10 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import _dispatch, _pipeline_sync
+from ._body import framing_problem, refuse_if_too_large
 from ._concurrency import run_coroutine_sync
 from .ctx import AppContext
+from .http.exceptions import BadRequest
 from .response import _NO_BODY
 
 if TYPE_CHECKING:
@@ -25,9 +27,18 @@ def handle(
     """
     if not app._got_first_request:
         app._freeze()
+    # PERF: two lookups tell whether a body is announced at all.
+    codings = environ.get("HTTP_TRANSFER_ENCODING")
+    length = environ.get("CONTENT_LENGTH")
+    if codings is not None or length:
+        problem = framing_problem((length,) if length else (), codings)
+        if problem is not None:
+            return _refuse(app, problem, start_response)
     request = app.request_class(environ, app)
     ctx = AppContext(app, request)
     plan = app._match(request)
+    if length and request.routing_exception is None:
+        refuse_if_too_large(request)
     if "kolben.preserve_context" in environ:  # the test client's hook
         ctx.preserve = environ["kolben.preserve_context"]
     response = _pipeline_sync.handle_request(app, ctx, plan, _dispatch.call_inline)
@@ -38,6 +49,20 @@ def handle(
     if type(body) is list and response._status_code not in _NO_BODY:
         return () if request.method == "HEAD" else body
     return _body(response, request.method, environ)
+
+
+def _refuse(
+    app: Kolben, problem: str, start_response: Callable[..., Any]
+) -> Iterable[bytes]:
+    """Answer a request whose body cannot be framed with a 400, unrouted.
+
+    PEP 3333 forbids the app a ``Connection: close``; the deployment docs
+    say which servers close such a connection themselves.
+    """
+    app.logger.info("Refused a request: %s", problem)
+    response = app._http_exception_response(BadRequest(problem))
+    start_response(response.status, response.headers.to_wsgi_list())
+    return response.response  # type: ignore[no-any-return]
 
 
 def _body(response: Response, method: str, environ: dict[str, Any]) -> Iterable[bytes]:

@@ -81,11 +81,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+#: Further flavours for the tests of what servers pass on from the wire:
+#: uvicorn with each of its HTTP parsers, and granian's WSGI interface.
+WIRE_SERVERS = ["uvicorn-h11", "uvicorn-httptools", "granian-wsgi"]
+
+
 def _command(name: str, port: int) -> list[str]:
-    if name == "uvicorn":
+    if name.startswith("uvicorn"):
+        parser = ("--http", name.removeprefix("uvicorn-")) if "-" in name else ()
         return [
             *(sys.executable, "-m", "uvicorn", "--host", HOST, "--port", str(port)),
-            *("--lifespan", "on", APP),
+            *("--lifespan", "on", *parser, APP),
+        ]
+    if name == "granian-wsgi":
+        return [
+            *(sys.executable, "-m", "granian", "--interface", "wsgi"),
+            *("--host", HOST, "--port", str(port), "--workers", "1", APP),
         ]
     worker = (
         ["-k", "sync"] if name == "gunicorn" else ["-k", "gthread", "--threads", "4"]

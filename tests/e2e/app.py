@@ -67,6 +67,11 @@ def _register_bodies(app: Kolben) -> None:
     def echo_form() -> Response:
         return jsonify(form=request.form.to_dict(flat=False))
 
+    @app.post("/ignore-body")
+    def ignore_body() -> str:
+        # Never reads the body: a body over the limit must be refused anyway.
+        return "ignored"
+
     @app.post("/upload")
     def upload() -> Response:
         storage = request.files["file"]
