@@ -87,7 +87,7 @@ def test_an_error_reading_the_body_is_400_logged_at_info(
     app: Kolben, caplog: pytest.LogCaptureFixture
 ) -> None:
     app.add_url_rule("/", "i", lambda: request.get_data(), methods=["POST"])
-    env = environ("/", "POST", **{"wsgi.input_terminated": True})
+    env = environ("/", "POST", b"", **{"wsgi.input_terminated": True})
     env["wsgi.input"] = _BrokenInput()
     with caplog.at_level(logging.INFO, logger=app.logger.name):
         status, _, body, _ = call_wsgi(app, env)
