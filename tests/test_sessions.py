@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from kolben import Kolben, session
+from kolben import Kolben, Response, session
+from kolben.http.cookies import CookieTooLarge
+from kolben.sessions import SessionTooLarge
 from kolben.testing import KolbenClient
+from tests.conftest import create_app
 
 
 @pytest.fixture
@@ -73,17 +77,73 @@ def test_writing_without_secret_key_says_what_to_set(
         client.get("/")
 
 
-def test_oversized_session_is_not_dropped_silently(
-    app: Kolben, client: KolbenClient
-) -> None:
+def _big_session_app(app: Kolben) -> Kolben:
     @app.route("/")
     def index() -> str:
         # Random text, so the serializer's compression cannot shrink it.
         session["big"] = secrets.token_hex(3000)
         return "x"
 
-    with pytest.raises(ValueError, match="4093"):
+    return app
+
+
+def test_oversized_session_raises_in_testing_mode_naming_the_fix(
+    app: Kolben, client: KolbenClient
+) -> None:
+    _big_session_app(app)
+    with pytest.raises(SessionTooLarge, match="4093") as info:
         client.get("/")
+    assert "RedisSessionInterface" in str(info.value)
+    assert "Store less in the session" in str(info.value)
+
+
+def test_oversized_session_is_a_500_in_production_whose_log_says_why(
+    make_client: Callable[[Kolben], KolbenClient],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = _big_session_app(create_app({"TESTING": False}))
+    r = make_client(app).get("/")
+    assert r.status_code == 500
+    assert "Set-Cookie" not in r.headers
+    errors = [r.exc_info[1] for r in caplog.records if r.exc_info]
+    assert errors, "the 500 was not logged"
+    assert isinstance(errors[0], SessionTooLarge)
+    assert "RedisSessionInterface" in str(errors[0])
+
+
+def test_oversized_session_shows_on_the_debug_page(
+    make_client: Callable[[Kolben], KolbenClient],
+) -> None:
+    app = _big_session_app(create_app({"TESTING": False, "DEBUG": True}))
+    r = make_client(app).get("/", headers={"Accept": "application/json"})
+    assert r.status_code == 500
+    assert r.get_json()["error"]["type"] == "SessionTooLarge"
+
+
+def test_any_cookie_over_max_cookie_size_follows_the_same_rule(
+    make_client: Callable[[Kolben], KolbenClient],
+) -> None:
+    app = create_app({"TESTING": False, "MAX_COOKIE_SIZE": 100})
+
+    @app.route("/")
+    def index() -> Response:
+        response = Response("x")
+        response.set_cookie("prefs", "p" * 200)
+        return response
+
+    assert make_client(app).get("/").status_code == 500
+    app.testing = True
+    with pytest.raises(CookieTooLarge, match="over the limit of 100 bytes"):
+        make_client(app).get("/")
+
+
+def test_max_cookie_size_zero_sends_oversized_cookies_as_flask_does(
+    make_client: Callable[[Kolben], KolbenClient],
+) -> None:
+    app = _big_session_app(create_app({"MAX_COOKIE_SIZE": 0}))
+    r = make_client(app).get("/")
+    assert r.status_code == 200
+    assert len(r.headers["Set-Cookie"]) > 4093
 
 
 def test_cookie_settings(app: Kolben, client: KolbenClient) -> None:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ._internal import lazy
+from .globals import _cv_app
 from .http.cache_control import ResponseCacheControl, parse_cache_control_header
 from .http.cookies import dump_cookie
 from .http.dates import http_date, parse_date
@@ -66,8 +67,8 @@ class Response:
     _status_code = 200
     _status = status_line(200)
     direct_passthrough = False
-    #: The largest Set-Cookie value ``set_cookie`` accepts; browsers drop larger.
-    max_cookie_size = 4093
+    #: The largest Set-Cookie value outside an app context; see the property.
+    default_max_cookie_size = 4093
     #: The body: a list of bytes when buffered, else the iterable to stream.
     response: Any
 
@@ -355,6 +356,22 @@ class Response:
 
     # -- cookies ---------------------------------------------------------------
 
+    @property
+    def max_cookie_size(self) -> int:
+        """The largest ``Set-Cookie`` value ``set_cookie`` accepts.
+
+        The current app's ``MAX_COOKIE_SIZE`` (4093, what browsers keep);
+        outside an app context, :attr:`default_max_cookie_size`. ``0``
+        turns the check off, and oversized cookies are then sent as they
+        are, as Flask sends them.
+        """
+        # Flask's Response reads the current app too; globals holds only the
+        # context variable at run time, so this adds no import cycle.
+        ctx = _cv_app.get(None)
+        if ctx is not None:
+            return int(ctx.app.config["MAX_COOKIE_SIZE"])
+        return self.default_max_cookie_size
+
     def set_cookie(
         self,
         key: str,
@@ -380,7 +397,9 @@ class Response:
         :param httponly: hide from JavaScript.
         :param samesite: ``"Strict"``, ``"Lax"`` or ``"None"``.
         :param partitioned: opt in to partitioned (CHIPS) storage.
-        :raises ValueError: the cookie is larger than browsers keep.
+        :raises CookieTooLarge: the cookie is larger than
+            :attr:`max_cookie_size`; browsers would drop it, and with it
+            what it holds.
         """
         self.headers.add(
             "Set-Cookie",

@@ -15,12 +15,35 @@ from typing import TYPE_CHECKING, Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from .http.cookies import CookieTooLarge
 from .json.tag import TaggedJSONSerializer
 
 if TYPE_CHECKING:
     from .app import Kolben
     from .request import Request
     from .response import Response
+
+
+class SessionTooLarge(CookieTooLarge):
+    """The session does not fit in its cookie; saving it would lose it.
+
+    Raised by the cookie session's ``save_session``: in debug and testing
+    mode it reaches the developer; in production the request is answered
+    with a 500 and this message is logged.
+    """
+
+    def __init__(self, size: int, max_size: int) -> None:
+        ValueError.__init__(
+            self,
+            f"The session cookie is {size} bytes, over the limit of {max_size}"
+            " bytes (MAX_COOKIE_SIZE): browsers would drop it, and the"
+            " session's changes would be lost. Store less in the session, or"
+            " keep sessions on the server: app.session_interface ="
+            " kolben.sessions.RedisSessionInterface(url=...).",
+        )
+        self.key = "session"
+        self.size = size
+        self.max_size = max_size
 
 
 class SessionMixin(MutableMapping[str, Any]):
@@ -232,8 +255,8 @@ class SecureCookieSessionInterface(SessionInterface):
     ) -> None:
         """Write the session cookie, or delete it when the session was emptied.
 
-        :raises ValueError: the cookie would be larger than browsers keep; the
-            error is logged, and raised in debug and testing mode.
+        :raises SessionTooLarge: the cookie would be larger than browsers
+            keep (``MAX_COOKIE_SIZE``).
         """
         name = self.get_cookie_name(app)
         domain = self.get_cookie_domain(app)
@@ -274,11 +297,10 @@ class SecureCookieSessionInterface(SessionInterface):
                 samesite=samesite,
                 partitioned=partitioned,
             )
-        except ValueError as e:
-            # Never drop the user's data silently: the developer must see this.
-            app.logger.error("The session cookie was not set: %s", e)
-            if app.debug or app.testing:
-                raise
+        except CookieTooLarge as e:
+            # Never drop the user's data silently: the request fails (a 500
+            # in production, whose log says this) rather than losing it.
+            raise SessionTooLarge(e.size, e.max_size) from e
 
 
 class RedisSessionInterface(SessionInterface):

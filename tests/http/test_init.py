@@ -19,6 +19,7 @@ def test_exported_members():
         "BadRequestKeyError",
         "CharsetAccept",
         "CombinedMultiDict",
+        "CookieTooLarge",
         "ContentRange",
         "ETags",
         "FileStorage",

@@ -13,6 +13,7 @@ from .auth import parse_authorization_header as parse_authorization_header
 from .cache_control import RequestCacheControl as RequestCacheControl
 from .cache_control import ResponseCacheControl as ResponseCacheControl
 from .cache_control import parse_cache_control_header as parse_cache_control_header
+from .cookies import CookieTooLarge as CookieTooLarge
 from .cookies import dump_cookie as dump_cookie
 from .cookies import parse_cookie as parse_cookie
 from .dates import http_date as http_date

@@ -11,7 +11,7 @@ from typing import TypeVar, overload
 from .dates import http_date
 from .multidict import MultiDict
 
-__all__ = ["dump_cookie", "parse_cookie"]
+__all__ = ["CookieTooLarge", "dump_cookie", "parse_cookie"]
 
 _M = TypeVar("_M", bound=MultiDict[str, str])
 
@@ -148,8 +148,8 @@ def dump_cookie(
     :param partitioned: Use CHIPS partitioned storage; implies ``secure``.
     :param max_size: Refuse a header value longer than this many bytes;
         ``0`` disables the check.
-    :raises ValueError: For an invalid name, attribute or samesite value,
-        or a cookie over ``max_size`` bytes.
+    :raises ValueError: For an invalid name, attribute or samesite value.
+    :raises CookieTooLarge: For a cookie over ``max_size`` bytes.
     """
     _check_key(key)
     parts = [f"{key}={_quote_cookie_value(value)}"]
@@ -182,14 +182,33 @@ def _check_key(key: str) -> None:
         )
 
 
+class CookieTooLarge(ValueError):
+    """A ``Set-Cookie`` value is larger than browsers keep.
+
+    Browsers silently drop such a cookie, and with it whatever the app
+    stored there, so building one is an error rather than a warning.
+
+    :param key: The cookie's name.
+    :param size: The header value's size in bytes.
+    :param max_size: The limit it exceeded.
+    """
+
+    def __init__(self, key: str, size: int, max_size: int) -> None:
+        self.key = key
+        self.size = size
+        self.max_size = max_size
+        super().__init__(
+            f"The cookie {key!r} is {size} bytes, over the limit of {max_size}"
+            " bytes (MAX_COOKIE_SIZE); browsers would drop it. Store less data"
+            " in the cookie."
+        )
+
+
 def _check_size(key: str, header: str, max_size: int) -> None:
-    """Raise ValueError if a Set-Cookie value is over *max_size* bytes."""
+    """Raise CookieTooLarge if a Set-Cookie value is over *max_size* bytes."""
     size = len(header.encode("utf-8"))
     if max_size and size > max_size:
-        raise ValueError(
-            f"The cookie {key!r} is {size} bytes, over the limit of {max_size}"
-            " bytes; browsers may ignore it. Store less data in the cookie."
-        )
+        raise CookieTooLarge(key, size, max_size)
 
 
 def _expiry_attributes(
