@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from kolben import Kolben
+from kolben import Kolben, request
 from kolben.testing import KolbenClient
 
 
@@ -97,3 +98,110 @@ def test_request_data_is_shown_never_run(
     assert not marker.exists()
     assert cookie_value not in r.text  # cookies are redacted
     assert "<script" not in r.text.lower()
+
+
+# -- behind proxies, and for other hosts -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Forwarded-For": "127.0.0.1"},
+        {"X-Forwarded-For": "203.0.113.7, 127.0.0.1"},
+        {"X-Real-IP": "127.0.0.1"},
+        {"Forwarded": "for=127.0.0.1;proto=http"},
+        {"X-Forwarded-Host": "localhost"},
+        {"X-Forwarded-Proto": "https"},
+    ],
+)
+def test_no_page_through_a_proxy_nobody_named(
+    debug_app: Kolben, client: KolbenClient, headers: dict[str, str]
+) -> None:
+    # The peer is loopback, as a proxy on the same host is.
+    r = client.get("/fail", headers=headers)
+    assert r.status_code == 500
+    assert "ZeroDivisionError" not in r.text
+
+
+def test_a_named_proxy_passes_on_only_allowed_clients(
+    debug_app: Kolben, client: KolbenClient
+) -> None:
+    debug_app.config["DEBUG_ALLOWED_CLIENTS"] = ["127.0.0.1"]
+    local = client.get("/fail", headers={"X-Forwarded-For": "127.0.0.1"})
+    assert "ZeroDivisionError" in local.text
+    forwarded = "for=127.0.0.1, for=203.0.113.7"
+    remote = client.get("/fail", headers={"Forwarded": forwarded})
+    assert "ZeroDivisionError" not in remote.text
+    spoofed = client.get("/fail", headers={"X-Forwarded-For": "127.0.0.1, 203.0.113.7"})
+    assert "ZeroDivisionError" not in spoofed.text
+    unnamed = client.get("/fail", headers={"X-Forwarded-Proto": "https"})
+    assert "ZeroDivisionError" not in unnamed.text
+
+
+@pytest.mark.parametrize(
+    ("host", "shown"),
+    [
+        ("localhost", True),
+        ("localhost:5000", True),
+        ("app.localhost:5000", True),
+        ("127.0.0.1:5000", True),
+        ("127.1.2.3", True),
+        ("[::1]:5000", True),
+        ("rebound.example", False),
+        ("10.0.0.2:5000", False),
+        ("localhost.example", False),
+    ],
+)
+def test_the_host_must_be_loopback_or_trusted(
+    debug_app: Kolben, client: KolbenClient, host: str, shown: bool
+) -> None:
+    r = client.get("/fail", headers={"Host": host})
+    assert ("ZeroDivisionError" in r.text) is shown
+
+
+def test_trusted_hosts_may_see_the_page(
+    debug_app: Kolben, client: KolbenClient
+) -> None:
+    debug_app.config["TRUSTED_HOSTS"] = [".dev.example"]
+    r = client.get("/fail", headers={"Host": "app.dev.example"})
+    assert "ZeroDivisionError" in r.text
+
+
+def test_werkzeug_proxy_fix_decides_the_client(debug_app: Kolben) -> None:
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    debug_app.wsgi_app = ProxyFix(debug_app.wsgi_app, x_for=1)  # type: ignore[method-assign]
+    client = debug_app.test_client(protocol="wsgi")
+    local = client.get("/fail", headers={"X-Forwarded-For": "127.0.0.1"})
+    assert "ZeroDivisionError" in local.text
+    remote = client.get("/fail", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert "ZeroDivisionError" not in remote.text
+
+
+# -- what the page redacts -----------------------------------------------------------
+
+
+def test_secrets_nested_in_locals_urls_and_json_bodies_are_redacted(
+    debug_app: Kolben, client: KolbenClient
+) -> None:
+    secret = secrets.token_hex(8)
+
+    @debug_app.route("/nested", methods=["POST"])
+    def nested() -> Any:
+        settings = {"db": [{"name": "main", "password": secret}]}
+        profile = SimpleNamespace(user="bob", api_token=secret)
+        dsn = f"postgresql://bob:{secret}@db.internal/app"
+        callback = f"https://example.com/cb?code=1&access_token={secret}"
+        body = request.get_data()
+        raise RuntimeError(f"{len(settings)} {profile} {dsn} {callback} {body!r}")
+
+    del nested
+    r = client.post(
+        f"/nested?session_id={secret}",
+        data=f'{{"user": "bob", "credentials": {{"password": "{secret}"}}}}',
+        content_type="application/json",
+        headers={"Referer": f"https://example.com/?token={secret}"},
+    )
+    assert r.status_code == 500
+    assert "settings" in r.text and "callback" in r.text and "body" in r.text
+    assert secret not in r.text

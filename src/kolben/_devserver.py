@@ -66,6 +66,10 @@ def serve(
         "log_level": "info",
         "ssl_certfile": cert,
         "ssl_keyfile": key,
+        # SECURITY: uvicorn would take the client's address from
+        # X-Forwarded-For whenever the peer is loopback, so a proxy on this
+        # host would make every client look local to the debug page's check.
+        "proxy_headers": False,
     }
     options.update(uvicorn_options)
     _print_banner(app, host, port, "https" if cert else "http", reload)

@@ -142,16 +142,19 @@ def debug_response(app: Kolben, ctx: AppContext, e: BaseException) -> Response |
     """Return the debug page for ``e``, or ``None`` if this client may not see it.
 
     SECURITY: the page shows source code and local variables, so it goes only
-    to loopback clients and to the networks in ``DEBUG_ALLOWED_CLIENTS``. It
-    only displays; nothing a client sends is ever evaluated.
+    to loopback clients and to the networks in ``DEBUG_ALLOWED_CLIENTS``, not
+    through an untrusted proxy, and only for a loopback or trusted Host (see
+    :func:`kolben.debug.request_may_see_page`). It only displays; nothing a
+    client sends is ever evaluated.
     """
-    from .debug import DebugReport, client_is_allowed, render_html, render_json
+    from .debug import DebugReport, render_html, render_json, request_may_see_page
 
     request = ctx.request
     if request is None:
         return None
     allowed = app.config["DEBUG_ALLOWED_CLIENTS"] or ()
-    if not client_is_allowed(request.remote_addr, allowed):
+    trusted = app.config["TRUSTED_HOSTS"] or ()
+    if not request_may_see_page(request, allowed, trusted):
         return None
     report = DebugReport.from_exception(e, request)
     if _wants_json(request):

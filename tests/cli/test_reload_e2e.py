@@ -21,13 +21,17 @@ DEADLINE = 20.0
 REWRITE_EVERY = 2.0
 
 SOURCE = """\
-from kolben import Kolben
+from kolben import Kolben, request
 
 app = Kolben(__name__)
 
 @app.get("/")
 def index():
     return {body!r}
+
+@app.get("/peer")
+def peer():
+    return request.remote_addr
 
 @app.get("/fail")
 def fail():
@@ -78,6 +82,22 @@ def _stop(process: subprocess.Popen[bytes]) -> int:
     return process.returncode
 
 
+def _assert_no_page_through_a_proxy_or_for_another_host(port: int) -> None:
+    base = f"http://{HOST}:{port}"
+    # uvicorn would take the client from X-Forwarded-For for a loopback
+    # peer; kolben run turns that off, so the app sees the real peer.
+    spoofed = {"X-Forwarded-For": "203.0.113.9"}
+    assert fetch(base, "GET", "/peer", headers=spoofed).text == HOST
+    for headers in (
+        {"X-Forwarded-For": "127.0.0.1"},  # a proxy on this host, say
+        {"Host": "rebound.example"},  # a DNS-rebinding page
+    ):
+        reply = fetch(base, "GET", "/fail", headers=headers, timeout=5.0)
+        assert reply.status == 500
+        assert "items_in_basket" not in reply.text, headers
+        assert "Internal Server Error" in reply.text
+
+
 @pytest.mark.e2e
 def test_run_debug_reloads_and_shows_the_debug_page(tmp_path: Path) -> None:
     app_file = tmp_path / "live_app.py"
@@ -107,6 +127,7 @@ def test_run_debug_reloads_and_shows_the_debug_page(tmp_path: Path) -> None:
         assert reply.status == 500
         assert "ZeroDivisionError" in reply.text
         assert "items_in_basket" in reply.text  # the failing frame's locals
+        _assert_no_page_through_a_proxy_or_for_another_host(port)
     finally:
         status = _stop(process)
     output = log.read_text()

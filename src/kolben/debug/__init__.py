@@ -6,6 +6,7 @@ from ._frames import Frame as Frame
 from ._frames import SourceLine as SourceLine
 from ._request import RequestSummary as RequestSummary
 from .access import client_is_allowed as client_is_allowed
+from .access import request_may_see_page as request_may_see_page
 from .access import wants_json as wants_json
 from .render import render_html as render_html
 from .render import render_json as render_json
@@ -21,5 +22,6 @@ __all__ = [
     "client_is_allowed",
     "render_html",
     "render_json",
+    "request_may_see_page",
     "wants_json",
 ]

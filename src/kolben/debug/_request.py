@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote_plus
 
-from ._saferepr import REDACTED, is_secret_name, safe_str, truncate
+from ._saferepr import REDACTED, is_secret_name, safe_str, scrub, truncate
 
 if TYPE_CHECKING:
     from ..request import Request
@@ -125,7 +125,8 @@ def _field_value(name: str, value: str, secret: bool = False) -> str:
     """Return a header or query value as shown, redacted if it is secret."""
     if secret or is_secret_name(name):
         return REDACTED
-    return truncate(value, _MAX_FIELD_CHARS)
+    # A Referer or Location may hold a URL with a token in its query.
+    return truncate(scrub(value), _MAX_FIELD_CHARS)
 
 
 def _redacted_url(request: Request) -> str:

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..http.accept import MIMEAccept, parse_accept_header
+from ..http.headers import parse_list_header
+
+if TYPE_CHECKING:
+    from ..request import Request
+
+#: Set in the WSGI environ by Werkzeug's ``ProxyFix`` once it has applied the
+#: forwarding headers of the proxies it was told to trust.
+PROXY_FIX_KEY = "werkzeug.proxy_fix.orig"
 
 _Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -43,6 +52,99 @@ def client_is_allowed(remote_addr: str | None, allowed: Iterable[str] = ()) -> b
         return True
     networks = _parse_networks(allowed)
     return any(candidate in network for candidate in candidates for network in networks)
+
+
+def request_may_see_page(
+    request: Request,
+    allowed: Iterable[str] = (),
+    trusted_hosts: Iterable[str] = (),
+) -> bool:
+    """Return whether the client of ``request`` may see the debug page.
+
+    Three checks, all of which must pass:
+
+    - the peer is loopback or in ``allowed`` (:func:`client_is_allowed`);
+    - if the request carries forwarding headers (``Forwarded``,
+      ``X-Forwarded-*``, ``X-Real-IP``), the peer is a proxy that ``allowed``
+      names explicitly, and the client it forwards for is allowed too; a
+      proxy on the same host would otherwise make every client look local.
+      Once Werkzeug's ``ProxyFix`` has applied the headers of the proxies it
+      trusts, the address it gives is checked instead;
+    - the ``Host`` is a loopback name or address, or in ``trusted_hosts``:
+      a DNS-rebinding page in the developer's browser names its own host.
+
+    :param request: The request that failed.
+    :param allowed: ``DEBUG_ALLOWED_CLIENTS``.
+    :param trusted_hosts: ``TRUSTED_HOSTS``.
+    """
+    # SECURITY: fail closed; any part that cannot be read refuses the page.
+    try:
+        if not _host_is_allowed(request, trusted_hosts):
+            return False
+        forwarded = _forwarded_clients(request)
+        if forwarded is None or PROXY_FIX_KEY in request.environ:
+            return client_is_allowed(request.remote_addr, allowed)
+        if not _names_explicitly(request.remote_addr, allowed):
+            return False
+        return bool(forwarded) and all(
+            client_is_allowed(client, allowed) for client in forwarded
+        )
+    except Exception:
+        return False
+
+
+def _forwarded_clients(request: Request) -> list[str] | None:
+    """Return the clients the forwarding headers name; ``None`` if none are sent.
+
+    The last hop of each header counts: it was added by the proxy next to us.
+    """
+    clients: list[str] = []
+    found = False
+    for name, value in request.headers.items():
+        lower = name.lower()
+        if lower == "forwarded":
+            found = True
+            last = parse_list_header(value)[-1:] or [""]
+            for pair in last[0].split(";"):
+                key, _, client = pair.strip().partition("=")
+                if key.lower() == "for":
+                    clients.append(client.strip('"[]').rsplit("]:", 1)[0])
+        elif lower in ("x-forwarded-for", "x-real-ip"):
+            found = True
+            clients.append(value.rsplit(",", 1)[-1].strip())
+        elif lower.startswith("x-forwarded-"):
+            found = True
+    return clients if found else None
+
+
+def _names_explicitly(remote_addr: str | None, allowed: Iterable[str]) -> bool:
+    """Return whether ``remote_addr`` is in a network ``allowed`` lists."""
+    if not isinstance(remote_addr, str):
+        return False
+    try:
+        address = ipaddress.ip_address(remote_addr)
+    except ValueError:
+        return False
+    return any(address in network for network in _parse_networks(allowed))
+
+
+def _host_is_allowed(request: Request, trusted_hosts: Iterable[str]) -> bool:
+    """Return whether the Host is loopback, or trusted by the app."""
+    host = request.host
+    hostname = host.rpartition(":")[0] if host.rfind(":") > host.rfind("]") else host
+    hostname = hostname.strip("[]").lower()
+    if hostname == "localhost" or hostname.endswith(".localhost"):
+        return True
+    try:
+        if ipaddress.ip_address(hostname).is_loopback:
+            return True
+    except ValueError:
+        pass
+    trusted = list(trusted_hosts)
+    if not trusted:
+        return False
+    request.check_trusted_host(trusted)
+    return True
 
 
 def _parse_networks(allowed: Iterable[str]) -> list[_Network]:
