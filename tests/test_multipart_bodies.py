@@ -112,6 +112,10 @@ def test_a_large_lf_upload_is_spooled_and_intact(
             ie7_body().replace(b"Content-Disposition", b"Content Disposition", 1),
             "header name contains &#x27; &#x27;",
         ),
+        (
+            ie7_body(b"\r\n").replace(b"\r\n", b"x\r\n", 1),
+            "first boundary line has characters after the boundary",
+        ),
     ],
 )
 def test_a_malformed_upload_is_400_saying_why(

@@ -383,6 +383,42 @@ HEAD = '--b\nContent-Disposition: form-data; name="{}"\n\n'
             "NUL",
         ),
         (HEAD.format("a") + "v\n", {}, BadRequest, "ended before its closing"),
+        (
+            '--b\nContent-Disposition: form-data; name="a"\nX: '
+            + "y" * 4300
+            + "\n\nv\n--b--\n",
+            {"max_part_header_size": 10_000},
+            BadRequest,
+            "a part header line is longer than 4224 bytes",
+        ),
+        (
+            '--b\nContent-Disposition: form-data; name="a"\n'
+            + "X: 1\n" * 8
+            + "\nv\n--b--\n",
+            {},
+            BadRequest,
+            "a part has more than 8 headers",
+        ),
+        (
+            '--b\nContent-Disposition: form-data; name="a"\nno colon here\n\nv\n'
+            "--b--\n",
+            {},
+            BadRequest,
+            "header .*colon",
+        ),
+        (
+            '--b\nContent-Disposition: form-data; name="a"\n: x\n\nv\n--b--\n',
+            {},
+            BadRequest,
+            "a part header line has no name before its colon",
+        ),
+        (
+            "--x\nContent-Disposition: form-data; name=a\n\nv\n--b--\n",
+            {},
+            BadRequest,
+            r"does not start with the boundary given in the Content-Type header"
+            r" \('--b'\)",
+        ),
     ],
 )
 def test_limits_and_refusals_are_the_same_for_lf_and_crlf(
@@ -430,6 +466,9 @@ def test_the_spaces_after_the_first_boundary_are_bounded() -> None:
     parser.write(b"--b" + b" " * 1024)
     with pytest.raises(ParseError, match="more than 1024 spaces after the boundary"):
         parser.write(b" ")
+    # The decoder looks no further than this for the first line break.
+    with pytest.raises(BadRequest, match="characters after the boundary"):
+        kolben_parse(b"b", b"--b" + b" " * 300 + b"\n", [1])
 
 
 def test_an_empty_part_may_share_the_blank_line_break_as_werkzeug_reads_it() -> None:

@@ -11,7 +11,7 @@ from typing import IO, Any
 
 from ._charset import decode_text, text_codec
 from ._multipart_lf import LFMultipartParser, ParseError, needs_lf_parser
-from ._python_multipart import MultipartParser
+from ._python_multipart import MultipartParser, explain
 from .exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from .files import FileStorage
 from .headers import Headers, parse_options_header
@@ -162,7 +162,10 @@ class MultipartDecoder:
         :raises OSError: If a temporary file for an upload cannot be written.
         """
         if self._failed:
-            raise BadRequest("The multipart body could not be parsed.")
+            raise BadRequest(
+                "The multipart body was already refused; the decoder cannot"
+                " take more of it."
+            )
         if data and not self._ended:
             self._write(data, final=False)
 
@@ -199,7 +202,8 @@ class MultipartDecoder:
             # python-multipart raises ValueError subclasses; anything it
             # raises means the body is malformed, never a server error.
             self._fail()
-            raise BadRequest(f"The multipart body is malformed: {exc}") from exc
+            reason = explain(exc, self._boundary)
+            raise BadRequest(f"The multipart body is malformed: {reason}.") from exc
 
     def _choose_parser(self, data: bytes, final: bool) -> None:
         """Hold the first bytes until the first boundary line has ended.
