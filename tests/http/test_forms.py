@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import logging
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kolben.http._python_multipart import _DebugRelay, _relay_logs, explain
 from kolben.http.exceptions import BadRequest, RequestEntityTooLarge
 from kolben.http.files import FileStorage
 from kolben.http.forms import (
@@ -448,3 +452,104 @@ def test_structured_garbage_only_yields_http_errors(pieces):
         close(decode(b"".join(pieces), chunk=7, max_form_parts=3)[1])
     except (BadRequest, RequestEntityTooLarge):
         pass
+
+
+# -- refusals say what was wrong ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            b"garbage without boundary",
+            "does not start with the boundary given in the Content-Type header"
+            f" ('--{BOUNDARY}')",
+        ),
+        (
+            f"--{BOUNDARY}x\r\n".encode(),
+            "the first boundary line has characters after the boundary",
+        ),
+        (f"--{BOUNDARY}-x".encode(), "a single '-'; the closing boundary is"),
+        (
+            f"--{BOUNDARY}\r\nno headers here\r\n".encode(),
+            "a part header name contains ' ', which header names may not contain"
+            " (is a header line missing its colon?)",
+        ),
+        (f"--{BOUNDARY}\r\n: x\r\n".encode(), "no name before its colon"),
+        (f"--{BOUNDARY}\r\nA: 1\rx".encode(), "header line ends in CR without LF"),
+        (
+            f"--{BOUNDARY}\r\nA: 1\r\n\rx".encode(),
+            "blank line after a part's headers ends in CR without LF",
+        ),
+        (
+            part('form-data; name="a"', b"v") + f"--{BOUNDARY} x\r\n".encode(),
+            "characters after the spaces that follow the boundary",
+        ),
+        (
+            f"--{BOUNDARY}\r\nX: {'y' * 5000}\r\n".encode(),
+            "a part header line is longer than 4224 bytes",
+        ),
+        (f"--{BOUNDARY}\r\n".encode() + b"X: 1\r\n" * 9, "more than 8 headers"),
+    ],
+)
+def test_python_multipart_refusals_are_explained(body: bytes, message: str) -> None:
+    with pytest.raises(BadRequest) as info:
+        decode(body, chunk=5)
+    description = str(info.value.description)
+    assert description.startswith("The multipart body is malformed: ")
+    assert message in description
+    # python-multipart's own words stay, as the detail.
+    assert "(parser detail: " in description
+
+
+def test_a_refused_decoder_says_so_when_fed_again() -> None:
+    decoder = MultipartDecoder(BOUNDARY.encode())
+    with pytest.raises(BadRequest):
+        decoder.feed(b"garbage\r\n")
+    with pytest.raises(BadRequest, match="already refused"):
+        decoder.feed(b"more")
+
+
+# -- python-multipart's log records --------------------------------------------
+
+
+def test_python_multipart_warnings_go_to_kolben_at_debug(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="kolben.http.multipart")
+    with pytest.raises(BadRequest):
+        decode(f"--{BOUNDARY}\r\nno headers here\r\n".encode())
+    relayed = [r for r in caplog.records if r.name == "kolben.http.multipart"]
+    assert [r.levelno for r in relayed] == [logging.DEBUG]
+    assert "Found invalid character 32 in header" in relayed[0].message
+    # pytest captures every logger; outside it the record stops at
+    # python-multipart's logger, which does not propagate.
+    assert not logging.getLogger("python_multipart.multipart").propagate
+
+
+def test_python_multipart_warnings_never_reach_stderr() -> None:
+    # A fresh interpreter with no logging configured: a WARNING record
+    # reaching the root logger would be printed by the last-resort handler.
+    script = (
+        "from kolben.http.forms import MultipartDecoder\n"
+        "from kolben.http.exceptions import BadRequest\n"
+        "d = MultipartDecoder(b'b')\n"
+        "try:\n"
+        "    d.feed(b'--b\\r\\nno headers here\\r\\n')\n"
+        "except BadRequest as exc:\n"
+        "    print(exc.code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert (done.stdout, done.stderr) == ("400\n", "")
+
+
+def test_unknown_python_multipart_messages_are_passed_on() -> None:
+    assert explain(ValueError("Something new"), b"b") == "Something new"
+
+
+def test_the_log_relay_is_installed_once() -> None:
+    _relay_logs()
+    source = logging.getLogger("python_multipart.multipart")
+    assert sum(isinstance(h, _DebugRelay) for h in source.handlers) == 1

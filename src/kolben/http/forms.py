@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import mimetypes
 import secrets
 import tempfile
@@ -11,23 +10,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
 from ._charset import decode_text, text_codec
+from ._multipart_lf import LFMultipartParser, ParseError, needs_lf_parser
+from ._python_multipart import MultipartParser, explain
 from .exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from .files import FileStorage
 from .headers import Headers, parse_options_header
 from .multidict import MultiDict
 from .urls import _decode_bytes, _parse_fields
-
-
-def _load_parser_class() -> Any:
-    """Return python-multipart's MultipartParser class."""
-    try:
-        from python_multipart.multipart import MultipartParser
-    except ImportError:  # pragma: no cover - python-multipart before 0.0.13
-        return importlib.import_module("multipart.multipart").MultipartParser
-    return MultipartParser
-
-
-_MultipartParser = _load_parser_class()
 
 __all__ = [
     "MultipartDecoder",
@@ -141,8 +130,13 @@ class MultipartDecoder:
         self._parts = 0
         self._ended = False
         self._failed = False
+        self._boundary = boundary
+        # The first bytes, held until the first boundary line shows which
+        # parser the body needs; None once it is chosen.
+        self._head: bytearray | None = bytearray()
+        self._crlf_line = b"--" + boundary + b"\r\n"
         try:
-            self._parser = _MultipartParser(boundary, self._callbacks())
+            self._parser: Any = MultipartParser(boundary, self._callbacks())
         except Exception as exc:
             raise BadRequest(f"The multipart boundary is not valid: {exc}") from exc
 
@@ -168,26 +162,20 @@ class MultipartDecoder:
         :raises OSError: If a temporary file for an upload cannot be written.
         """
         if self._failed:
-            raise BadRequest("The multipart body could not be parsed.")
-        if not data or self._ended:
-            return
-        try:
-            self._parser.write(data)
-        except (HTTPException, OSError):
-            # OSError: the temporary file failed (disk full); a server error.
-            self._fail()
-            raise
-        except Exception as exc:
-            # python-multipart raises ValueError subclasses; anything it
-            # raises means the body is malformed, never a server error.
-            self._fail()
-            raise BadRequest(f"The multipart body is malformed: {exc}") from exc
+            raise BadRequest(
+                "The multipart body was already refused; the decoder cannot"
+                " take more of it."
+            )
+        if data and not self._ended:
+            self._write(data, final=False)
 
     def finish(self) -> tuple[MultiDict[str, str], MultiDict[str, FileStorage]]:
         """Check the body was complete and return the fields and files.
 
         :raises BadRequest: If the closing boundary was never seen.
         """
+        if self._head is not None and not self._failed:
+            self._write(b"", final=True)
         if not self._ended:
             self._fail()
             raise BadRequest(
@@ -195,6 +183,54 @@ class MultipartDecoder:
                 " upload was truncated or the boundary is wrong."
             )
         return MultiDict._from_lists(self._fields), MultiDict._from_lists(self._files)
+
+    def _write(self, data: bytes, *, final: bool) -> None:
+        """Pass *data* to the parser, turning its errors into 400s."""
+        try:
+            if self._head is None:
+                self._parser.write(data)
+            else:
+                self._choose_parser(data, final)
+        except (HTTPException, OSError):
+            # OSError: the temporary file failed (disk full); a server error.
+            self._fail()
+            raise
+        except ParseError as exc:
+            self._fail()
+            raise BadRequest(f"The multipart body is malformed: {exc}.") from exc
+        except Exception as exc:
+            # python-multipart raises ValueError subclasses; anything it
+            # raises means the body is malformed, never a server error.
+            self._fail()
+            reason = explain(exc, self._boundary)
+            raise BadRequest(f"The multipart body is malformed: {reason}.") from exc
+
+    def _choose_parser(self, data: bytes, final: bool) -> None:
+        """Hold the first bytes until the first boundary line has ended.
+
+        A line ended by CRLF keeps python-multipart; one ended by a bare LF
+        or CR, or with spaces before its CRLF, which python-multipart
+        refuses, switches to :class:`LFMultipartParser`.
+        """
+        head = self._head
+        assert head is not None
+        # PERF: the first chunk nearly always holds the whole first line, and
+        # is then passed on without being copied; a browser's starts with it.
+        if head:
+            head += data
+            data = bytes(head)
+        if data.startswith(self._crlf_line):
+            fallback: bool | None = False
+        else:
+            fallback = needs_lf_parser(data, final)
+        if fallback is None:
+            if not head:
+                head += data
+            return
+        self._head = None
+        if fallback:
+            self._parser = LFMultipartParser(self._boundary, self._callbacks())
+        self._parser.write(data)
 
     def _fail(self) -> None:
         """Close any files already received; the decoder cannot go on."""
