@@ -57,7 +57,13 @@ class LimitedStream(io.RawIOBase):
             size = min(size, self._remaining)
         if size == 0:
             return 0
-        data = self._raw.read(size)
+        try:
+            data = self._raw.read(size)
+        except (OSError, ValueError) as e:
+            # A client that resets the connection mid-body makes the server's
+            # input raise (ValueError once the server closed it): that is the
+            # client's doing, a 400 as for a body cut short, not a logged 500.
+            raise BadRequest("The client closed the connection mid-body.") from e
         n = len(data)
         if self._remaining is not None:
             if n == 0:
