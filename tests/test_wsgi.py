@@ -110,6 +110,32 @@ def test_the_connection_closing_mid_body_is_logged_at_info(
     assert any("mid-body" in r.getMessage() for r in caplog.records)
 
 
+class _ResetInput(io.RawIOBase):
+    """``wsgi.input`` of a client that reset the connection mid-body."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        raise ConnectionResetError(104, "Connection reset by peer")
+
+
+def test_connection_reset_mid_body_is_400(app: Kolben) -> None:
+    # gunicorn's input raises when the client resets mid-upload; in testing
+    # mode a 500 would propagate here instead.
+    app.add_url_rule("/", "i", lambda: str(request.files), methods=["POST"])
+    env = environ(
+        "/",
+        "POST",
+        CONTENT_LENGTH="100",
+        CONTENT_TYPE="multipart/form-data; boundary=b",
+    )
+    env["wsgi.input"] = _ResetInput()
+    status, _, body, _ = call_wsgi(app, env)
+    assert status.startswith("400")
+    assert b"could not read the request body" in body
+
+
 def test_streamed_generator_is_closed(app: Kolben) -> None:
     closed: list[bool] = []
 

@@ -86,42 +86,55 @@ def free_port() -> int:
 WIRE_SERVERS = ["uvicorn-h11", "uvicorn-httptools", "granian-wsgi"]
 
 
-def _command(name: str, port: int) -> list[str]:
+def _command(name: str, port: int, app: str, threads: int) -> list[str]:
     if name.startswith("uvicorn"):
         parser = ("--http", name.removeprefix("uvicorn-")) if "-" in name else ()
         return [
             *(sys.executable, "-m", "uvicorn", "--host", HOST, "--port", str(port)),
-            *("--lifespan", "on", *parser, APP),
+            *("--lifespan", "on", *parser, app),
         ]
     if name == "granian-wsgi":
         return [
             *(sys.executable, "-m", "granian", "--interface", "wsgi"),
-            *("--host", HOST, "--port", str(port), "--workers", "1", APP),
+            *("--host", HOST, "--port", str(port), "--workers", "1", app),
         ]
     worker = (
-        ["-k", "sync"] if name == "gunicorn" else ["-k", "gthread", "--threads", "4"]
+        ["-k", "sync"]
+        if name == "gunicorn"
+        else ["-k", "gthread", "--threads", str(threads)]
     )
     return [
         *(sys.executable, "-m", "gunicorn", "-w", "1", *worker),
         *("-b", f"{HOST}:{port}", "--graceful-timeout", "5"),
         # The default control socket lives in the home directory and is
         # shared by every gunicorn of the user: keep the tests self-contained.
-        *("--no-control-socket", APP),
+        *("--no-control-socket", app),
     ]
 
 
-def start_server(name: str, log_dir: Path, env: Mapping[str, str]) -> LiveServer:
+def start_server(
+    name: str,
+    log_dir: Path,
+    env: Mapping[str, str],
+    *,
+    app: str = APP,
+    threads: int = 4,
+) -> LiveServer:
     """Start server ``name`` and wait until it answers, or fail with its log.
+
+    The app must answer ``GET /ping`` with 200 once it is ready.
 
     :param name: one of :data:`SERVERS`.
     :param log_dir: the folder for the server's output.
     :param env: extra environment variables for the server process.
+    :param app: the app to serve, as ``module:name``.
+    :param threads: the worker threads of gunicorn's gthread worker.
     """
     port = free_port()
     log_path = log_dir / f"{name}-{port}.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            _command(name, port),
+            _command(name, port, app, threads),
             cwd=REPO_ROOT,
             env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
             stdin=subprocess.DEVNULL,
