@@ -178,14 +178,16 @@ def test_ambiguous_framing_is_400_and_nothing_is_smuggled(
     # The request that rode behind the refused one was never served.
     assert b"Hello from kolben!" not in received, received
     assert len(statuses) == 1, received
+    # Every server closes the connection, so nothing more rides on it: under
+    # ASGI because kolben says Connection: close, under WSGI (which may not
+    # say it) because each server does so itself; docs/deployment.md.
+    assert closed, f"{server.name} kept the connection open after {framing}"
     names = {line.partition(":")[0] for line in framing}
     if server.name == "granian-wsgi" and len(names) == 2:
         assert statuses[0].startswith(b"HTTP/1.1 200"), received
-        assert closed, "granian kept a connection open after CL and TE"
         return
     assert statuses[0].startswith(b"HTTP/1.1 400"), received
     if server.name in ASGI_SERVERS:
-        assert closed, "the connection stayed open after a 400 for framing"
         assert b"connection: close" in received.lower()
 
 
