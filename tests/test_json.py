@@ -118,3 +118,26 @@ def test_module_functions_in_and_out_of_an_app(app: Kolben) -> None:
         # Inside an app, the app's provider: sorted keys.
         assert kjson.dumps(value).startswith('{"a"')
         assert kjson.loads(b"[1, 2]") == [1, 2]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{" d": {" t__": [1, 2]}}',  # found by fuzzing: AttributeError
+        '{" u": [1]}',  # found by fuzzing: AttributeError
+        '{" b": 5}',
+        '{" t": 5}',
+        '{" di": 1}',
+        '{" di": {}}',
+        '{" di": {"a": 1, "b": 2}}',
+        '{" di": {"no suffix": 1}}',
+        '{" b": "not base64!"}',
+        '{" d": "not a date"}',
+        "[" * 100_000,
+    ],
+)
+def test_tagged_serializer_refuses_malformed_tags_with_value_error(text: str) -> None:
+    # Sessions stored in Redis are read with `except ValueError`; anything
+    # else would reach the view as a 500.
+    with pytest.raises(ValueError):
+        TaggedJSONSerializer().loads(text)

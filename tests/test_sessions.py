@@ -245,3 +245,21 @@ def test_session_round_trips_python_types(app: Kolben, client: KolbenClient) -> 
 
     client.get("/set")
     assert client.get("/get").text == "same"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"\x80\x04\x95pickle", b"{", b'{" di": 1}'],
+    ids=["not-json", "truncated-json", "bad-tag"],
+)
+def test_signed_cookie_with_a_garbled_payload_gives_an_empty_session(
+    counter: Kolben, client: KolbenClient, payload: bytes
+) -> None:
+    # Signed with the app's own key (an older serializer, a shared key), so
+    # only the payload is wrong: a new session, never a 500.
+    from itsdangerous import base64_encode
+
+    serializer = counter.session_interface.get_signing_serializer(counter)  # type: ignore[attr-defined]
+    signer = serializer.make_signer(serializer.salt)
+    client.set_cookie("session", signer.sign(base64_encode(payload)).decode())
+    assert client.get("/peek").json == {"n": None}

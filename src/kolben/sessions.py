@@ -13,7 +13,7 @@ from collections.abc import MutableMapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadData, BadSignature, URLSafeTimedSerializer
 
 from .http.cookies import CookieTooLarge
 from .json.tag import TaggedJSONSerializer
@@ -243,8 +243,10 @@ class SecureCookieSessionInterface(SessionInterface):
         max_age = int(app.config["PERMANENT_SESSION_LIFETIME"].total_seconds())
         try:
             data = s.loads(value, max_age=max_age)
-        except (BadSignature, ValueError, TypeError):
+        except (BadData, ValueError, TypeError):
             # SECURITY: a forged, stale or garbled cookie starts a new session.
+            # BadData covers BadSignature and BadPayload, which itsdangerous
+            # raises for a validly signed payload the serializer cannot read.
             sess = self.session_class()
             sess.new = True
             return sess

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.parse
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -162,3 +164,12 @@ def test_parse_qs_text_only_raises_bad_request(text):
 @given(st.text(max_size=30))
 def test_quote_then_unquote_path_round_trips(text):
     assert unquote_path(quote(text)) == text
+
+
+@pytest.mark.parametrize("iri", ["http://[::1/x", "http://\u00e4]/\u00fc?q=1", "//[ö"])
+def test_iri_to_uri_encodes_a_url_that_does_not_split(iri):
+    # Found by fuzzing: urlsplit raises ValueError for an unbalanced IPv6
+    # bracket, so redirect() to such a URL was a 500.
+    uri = iri_to_uri(iri)
+    assert uri.isascii()
+    assert urllib.parse.unquote(uri) == iri

@@ -275,3 +275,33 @@ def test_converter_with_an_invalid_regex_is_rejected() -> None:
 
     with pytest.raises(ValueError, match=r"Broken in URL rule '/<b:x>' has an invalid"):
         Map([Rule("/<b:x>")], converters={"b": Broken})
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "/<int(min=abc):n>",
+        "/<int(max=True):n>",
+        "/<float(min='1'):x>",
+        "/<int(fixed_digits=x):n>",
+        "/<int(fixed_digits=-1):n>",
+    ],
+)
+def test_number_converter_arguments_are_checked_when_the_rule_is_added(
+    rule: str,
+) -> None:
+    # Found by fuzzing: min=abc was accepted, and the first request for the
+    # rule compared an int with a str (a TypeError, so a 500).
+    with pytest.raises(ValueError, match="rejected its arguments"):
+        _map(rule)
+
+
+@pytest.mark.parametrize(
+    "rule", ["/<string(length=1e999):x>", "/<string(length=99999999999):x>"]
+)
+def test_converter_arguments_out_of_range_are_refused_at_registration(
+    rule: str,
+) -> None:
+    # int(inf) and a regex repeat past re's limit raise OverflowError.
+    with pytest.raises(ValueError, match=r"URL rule '/<string\(length="):
+        _map(rule)

@@ -202,8 +202,8 @@ def parse_range_header(value: str | None) -> Range | None:
 def parse_if_range_header(value: str | None) -> IfRange:
     """Parse an ``If-Range`` header into a date or a strong entity tag.
 
-    A weak tag cannot validate a range (RFC 9110 13.1.5), so it gives an
-    empty IfRange. Never raises.
+    A weak tag cannot validate a range (RFC 9110 13.1.5), nor can a tag
+    that is not a quoted string, so both give an empty IfRange. Never raises.
 
     :param value: The header value.
     """
@@ -212,5 +212,8 @@ def parse_if_range_header(value: str | None) -> IfRange:
     value = value.strip()
     if value[:1] == '"' or value[:2] in ("W/", "w/"):
         etag, weak = unquote_etag(value)
-        return IfRange() if weak else IfRange(etag=etag)
+        # A quote left in the tag means it was not one quoted string.
+        if weak or etag is None or '"' in etag:
+            return IfRange()
+        return IfRange(etag=etag)
     return IfRange(date=parse_date(value))

@@ -249,12 +249,19 @@ def iri_to_uri(iri: str) -> str:
     """Convert an IRI (URL with non-ASCII text) to an ASCII URI.
 
     The host is IDNA-encoded and the other parts are percent-encoded as
-    UTF-8; existing escapes and URL delimiters are kept. Used for
-    ``Location`` headers, which must be ASCII.
+    UTF-8; existing escapes and URL delimiters are kept. A URL that does not
+    split into parts (an unclosed ``[`` of an IPv6 host) is percent-encoded
+    as a whole. Used for ``Location`` headers, which must be ASCII. Never
+    raises.
 
     :param iri: The IRI, e.g. ``http://ä.example/ü?q=ö``.
     """
-    parts = urllib.parse.urlsplit(iri)
+    try:
+        parts = urllib.parse.urlsplit(iri)
+    except ValueError:
+        # redirect() passes user-influenced URLs here: a 500 would be worse
+        # than a Location the client cannot follow.
+        return urllib.parse.quote(iri, safe=_FRAGMENT_SAFE + "[]")
     netloc = _encode_netloc(parts.netloc)
     path = urllib.parse.quote(parts.path, safe=_PATH_SAFE)
     query = urllib.parse.quote(parts.query, safe=_QUERY_PART_SAFE)

@@ -33,6 +33,7 @@ def _load_datetime(value: str) -> datetime:
 
 
 # tag -> (type test, to JSON, from JSON), tried in order.
+# The JSON type each tag's loader takes is in _LOAD_TYPES.
 _TAGS: list[
     tuple[str, Callable[[Any], bool], Callable[[Any], Any], Callable[[Any], Any]]
 ]
@@ -49,6 +50,7 @@ _TAGS = [
     (" d", lambda v: isinstance(v, datetime), _dump_datetime, _load_datetime),
 ]
 _LOADERS = {tag: load for tag, _, _, load in _TAGS}
+_LOAD_TYPES: dict[str, type] = {" t": list, " b": str, " m": str, " u": str, " d": str}
 
 
 def _tag(value: Any) -> Any:
@@ -75,12 +77,25 @@ def _untag(obj: dict[str, Any]) -> Any:
     if len(obj) == 1:
         key = next(iter(obj))
         if key == " di":
-            ((inner_key, inner_value),) = obj[key].items()
-            return {inner_key[:-2]: inner_value}
+            return _unwrap_dict(obj[key])
         load = _LOADERS.get(key)
         if load is not None:
+            # SECURITY: the text may come from a client or a shared store; a
+            # wrong type would raise TypeError or AttributeError in the loader.
+            if not isinstance(obj[key], _LOAD_TYPES[key]):
+                raise ValueError(f"The tagged value {obj!r} has the wrong type.")
             return load(obj[key])
     return obj
+
+
+def _unwrap_dict(inner: Any) -> dict[str, Any]:
+    """Undo the renaming ``_tag`` does to a one-key dict that looks tagged."""
+    if not isinstance(inner, dict) or len(inner) != 1:
+        raise ValueError(f"The tagged dict {inner!r} must have exactly one key.")
+    ((inner_key, inner_value),) = inner.items()
+    if not inner_key.endswith("__"):
+        raise ValueError(f"The tagged dict key {inner_key!r} must end with '__'.")
+    return {inner_key[:-2]: inner_value}
 
 
 class TaggedJSONSerializer:
@@ -91,5 +106,12 @@ class TaggedJSONSerializer:
         return json.dumps(_tag(value), separators=(",", ":"))
 
     def loads(self, value: str | bytes) -> Any:
-        """Parse a string written by :meth:`dumps`."""
-        return json.loads(value, object_hook=_untag)
+        """Parse a string written by :meth:`dumps`.
+
+        :raises ValueError: If *value* is not JSON, nests too deeply, or holds
+            a malformed tag.
+        """
+        try:
+            return json.loads(value, object_hook=_untag)
+        except RecursionError:
+            raise ValueError("The tagged JSON is nested too deeply.") from None

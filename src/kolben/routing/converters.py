@@ -198,6 +198,7 @@ class NumberConverter(BaseConverter):
         signed: bool = False,
     ) -> None:
         super().__init__(map)
+        _check_number_arguments(fixed_digits, min, max)
         self.fixed_digits = fixed_digits
         self.min = min
         self.max = max
@@ -232,6 +233,28 @@ class NumberConverter(BaseConverter):
         if self.fixed_digits:
             text = text.zfill(self.fixed_digits)
         return text
+
+
+def _check_number_arguments(fixed_digits: Any, low: Any, high: Any) -> None:
+    """Raise ValueError unless the arguments of a number converter are numbers.
+
+    Checked when the rule is added: a str bound would otherwise fail only at
+    the first request, comparing it with the matched number.
+    """
+    if not _is_number(fixed_digits, int) or fixed_digits < 0:
+        raise ValueError(
+            f"fixed_digits must be a whole number of 0 or more, not {fixed_digits!r}"
+        )
+    for name, bound in (("min", low), ("max", high)):
+        if bound is not None and not _is_number(bound, (int, float)):
+            raise ValueError(
+                f"{name} must be a number, e.g. <int({name}=1):n>, not {bound!r}"
+            )
+
+
+def _is_number(value: Any, kinds: type | tuple[type, ...]) -> bool:
+    """Tell whether *value* is one of the number *kinds*; a bool is not."""
+    return isinstance(value, kinds) and not isinstance(value, bool)
 
 
 class IntegerConverter(NumberConverter):

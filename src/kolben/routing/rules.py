@@ -348,7 +348,8 @@ def _converters(
             )
         try:
             converter = cls(map, *item.args, **item.kwargs)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:
+            # OverflowError: int() of an infinite float, e.g. length=1e999.
             raise ValueError(
                 f"Converter {item.converter!r} in URL rule {rule.rule!r}"
                 f" rejected its arguments: {exc}"
@@ -362,7 +363,8 @@ def _check_regex(rule: Rule, converter: BaseConverter) -> None:
     """Check that a converter's regex compiles and has no named groups."""
     try:
         compiled = re.compile(converter.regex)
-    except re.error as exc:
+    except (re.error, OverflowError) as exc:
+        # OverflowError: a repeat count past re's limit, e.g. length=10**11.
         raise ValueError(
             f"{type(converter).__name__} in URL rule {rule.rule!r} has an"
             f" invalid regex {converter.regex!r}: {exc}"

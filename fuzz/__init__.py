@@ -1,0 +1,1 @@
+"""Coverage-guided fuzzing of kolben's parsers with atheris (see README.md)."""
