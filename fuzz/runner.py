@@ -155,6 +155,31 @@ def run(selected: list[str], seconds: int, smoke: bool) -> int:
     return 1 if any(outcome.failed for outcome in outcomes) else 0
 
 
+def merge(name: str, found: Path) -> int:
+    """Add to ``fuzz/corpus/<name>/`` the inputs in *found* that add coverage.
+
+    libFuzzer's ``-merge=1`` keeps an input of *found* only when it reaches
+    code the committed corpus does not, so the corpus stays small enough to
+    commit and the next run starts where this one ended.
+
+    :param name: The harness.
+    :param found: A corpus directory a long run grew.
+    :returns: How many inputs were added.
+    """
+    corpus = _CORPUS / name
+    before = set(corpus.iterdir())
+    command = [sys.executable, "-m", "fuzz.harnesses", name, "-merge=1"]
+    command += [f"-max_len={_MAX_LEN}", "-timeout=10", str(corpus), str(found)]
+    subprocess.run(
+        command,
+        cwd=_ROOT.parent,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return len(set(corpus.iterdir()) - before)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line of ``python -m fuzz`` and run it.
 
@@ -173,9 +198,18 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument(
         "--seconds", type=int, help="seconds per harness (default 2 smoke, 600 long)"
     )
+    merge_parser = commands.add_parser(
+        "merge", help="add a grown corpus's new-coverage inputs to the committed one"
+    )
+    merge_parser.add_argument("name", choices=names())
+    merge_parser.add_argument("found", type=Path, help="the grown corpus directory")
     args = parser.parse_args(argv)
     if args.command == "list":
         print("\n".join(names()))
+        return 0
+    if args.command == "merge":
+        added = merge(args.name, args.found)
+        print(f"{args.name}: {added} inputs added to {_CORPUS / args.name}")
         return 0
     seconds = args.seconds or (2 if args.smoke else 600)
     return run(args.names, seconds, args.smoke)

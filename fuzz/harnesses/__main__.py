@@ -8,13 +8,17 @@ with atheris instrumentation, so coverage guides the search.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+from pathlib import Path
 
 from fuzz.harnesses import names
 
 # Packages whose branches guide the search: kolben, and the third-party
 # parsers it hands input to.
 _INSTRUMENTED = ["kolben", "python_multipart", "itsdangerous", "markupsafe"]
+# What libFuzzer runs when a mode of it starts the fuzzer again.
+_LAUNCHER = Path(__file__).resolve().parents[1] / "launch"
 
 
 def main(argv: list[str]) -> None:
@@ -38,7 +42,16 @@ def main(argv: list[str]) -> None:
         )
     with atheris.instrument_imports(include=_INSTRUMENTED):
         harness = importlib.import_module(f"fuzz.harnesses.{argv[1]}")
-    atheris.Setup([argv[0], *argv[2:]], harness.TestOneInput)
+    # -merge=1 (and -fork, -jobs) run argv[0] again: make it the launcher,
+    # which finds this harness and interpreter from any working directory.
+    root = str(_LAUNCHER.parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    os.environ.update(
+        KOLBEN_FUZZ_HARNESS=argv[1],
+        KOLBEN_FUZZ_PYTHON=sys.executable,
+        PYTHONPATH=f"{root}{os.pathsep}{path}" if path else root,
+    )
+    atheris.Setup([str(_LAUNCHER), *argv[2:]], harness.TestOneInput)
     atheris.Fuzz()
 
 
