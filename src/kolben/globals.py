@@ -49,17 +49,46 @@ def _req_ctx() -> AppContext:
     return ctx
 
 
+class _RequestContextVar:
+    """Flask's ``_cv_request``: the current context while it has a request.
+
+    kolben keeps one context variable; this reads it as Flask's second one
+    would read, for extensions that call ``_cv_request.get(None)``.
+    """
+
+    name = "kolben.request_ctx"
+
+    def get(self, *default: Any) -> AppContext:
+        """Return the current request context, or ``default`` if there is none.
+
+        :param default: Returned outside a request; without it, LookupError.
+        """
+        ctx = _cv_app.get(None)
+        if ctx is not None and ctx.request is not None:
+            return ctx
+        if default:
+            return default[0]  # type: ignore[no-any-return]
+        raise LookupError(self.name)
+
+
+_cv_request = _RequestContextVar()
+
+
 class _Proxy:
     """Forward attribute and item access to an object found by ``get``.
 
     PERF: a hand-written proxy with ``__slots__`` and no per-access allocation;
     the generic proxies in other libraries cost several times as much.
+
+    :param get: Returns the object; raises RuntimeError outside its context.
+    :param name: What the proxy stands for, for its ``repr`` when unbound.
     """
 
-    __slots__ = ("_get",)
+    __slots__ = ("_get", "_name")
 
-    def __init__(self, get: Callable[[], Any]) -> None:
+    def __init__(self, get: Callable[[], Any], name: str = "object") -> None:
         object.__setattr__(self, "_get", get)
+        object.__setattr__(self, "_name", name)
 
     def _get_current_object(self) -> Any:
         """Return the object this proxy stands for in the current context."""
@@ -106,11 +135,18 @@ class _Proxy:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __enter__(self) -> Any:
+        # Special methods are looked up on the type, never via __getattr__.
+        return self._get().__enter__()
+
+    def __exit__(self, *exc_info: Any) -> Any:
+        return self._get().__exit__(*exc_info)
+
     def __repr__(self) -> str:
         try:
             return repr(self._get())
         except RuntimeError:
-            return f"<{type(self).__name__} unbound>"
+            return f"<kolben.{self._name}: unbound>"
 
 
 def _get_app() -> Kolben:
@@ -129,7 +165,12 @@ def _get_session() -> SessionMixin:
     return _req_ctx().session
 
 
-current_app: Kolben = cast("Kolben", _Proxy(_get_app))
-g: _AppCtxGlobals = cast("_AppCtxGlobals", _Proxy(_get_g))
-request: Request = cast("Request", _Proxy(_get_request))
-session: SessionMixin = cast("SessionMixin", _Proxy(_get_session))
+current_app: Kolben = cast("Kolben", _Proxy(_get_app, "current_app"))
+g: _AppCtxGlobals = cast("_AppCtxGlobals", _Proxy(_get_g, "g"))
+request: Request = cast("Request", _Proxy(_get_request, "request"))
+session: SessionMixin = cast("SessionMixin", _Proxy(_get_session, "session"))
+#: The current application context (Flask's ``app_ctx``): false outside one.
+app_ctx: AppContext = cast("AppContext", _Proxy(_app_ctx, "app_ctx"))
+#: The current request context (Flask's ``request_ctx``). kolben has one
+#: context object, so inside a request this is the same object as ``app_ctx``.
+request_ctx: AppContext = cast("AppContext", _Proxy(_req_ctx, "request_ctx"))
