@@ -14,9 +14,23 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import IO, Any, TypeVar
 
+from . import typing as ft
 from .http.exceptions import HTTPException, default_exceptions
 
 F = TypeVar("F", bound=Callable[..., Any])
+# The decorators hand back what they decorate, typed as what each one takes.
+T_route = TypeVar("T_route", bound=ft.RouteCallable)
+T_before_request = TypeVar("T_before_request", bound=ft.BeforeRequestCallable)
+T_after_request = TypeVar("T_after_request", bound=ft.AfterRequestCallable)
+T_teardown = TypeVar("T_teardown", bound=ft.TeardownCallable)
+T_url_defaults = TypeVar("T_url_defaults", bound=ft.URLDefaultCallable)
+T_url_value_preprocessor = TypeVar(
+    "T_url_value_preprocessor", bound=ft.URLValuePreprocessorCallable
+)
+T_template_context_processor = TypeVar(
+    "T_template_context_processor", bound=ft.TemplateContextProcessorCallable
+)
+T_error_handler = TypeVar("T_error_handler", bound=ft.ErrorHandlerCallable)
 Scope = str | None
 ErrorHandler = Callable[[Any], Any]
 
@@ -116,7 +130,7 @@ class Scaffold:
         """Register a URL rule; the ``route`` decorator calls this."""
         raise NotImplementedError
 
-    def route(self, rule: str, **options: Any) -> Callable[[F], F]:
+    def route(self, rule: str, **options: Any) -> Callable[[T_route], T_route]:
         """Register the decorated function as the view for ``rule``.
 
         Example::
@@ -130,7 +144,7 @@ class Scaffold:
             ``host``, ``subdomain`` and the other ``add_url_rule`` options.
         """
 
-        def decorator(f: F) -> F:
+        def decorator(f: T_route) -> T_route:
             endpoint = options.pop("endpoint", None)
             self.add_url_rule(rule, endpoint, f, **options)
             return f
@@ -142,23 +156,23 @@ class Scaffold:
             raise TypeError("Use the 'route' decorator to use the 'methods' argument.")
         return self.route(rule, methods=[method], **options)
 
-    def get(self, rule: str, **options: Any) -> Callable[[F], F]:
+    def get(self, rule: str, **options: Any) -> Callable[[T_route], T_route]:
         """Register a GET view; shortcut for ``route(rule, methods=["GET"])``."""
         return self._method_route("GET", rule, options)  # type: ignore[no-any-return]
 
-    def post(self, rule: str, **options: Any) -> Callable[[F], F]:
+    def post(self, rule: str, **options: Any) -> Callable[[T_route], T_route]:
         """Register a POST view; shortcut for ``route(rule, methods=["POST"])``."""
         return self._method_route("POST", rule, options)  # type: ignore[no-any-return]
 
-    def put(self, rule: str, **options: Any) -> Callable[[F], F]:
+    def put(self, rule: str, **options: Any) -> Callable[[T_route], T_route]:
         """Register a PUT view; shortcut for ``route(rule, methods=["PUT"])``."""
         return self._method_route("PUT", rule, options)  # type: ignore[no-any-return]
 
-    def delete(self, rule: str, **options: Any) -> Callable[[F], F]:
+    def delete(self, rule: str, **options: Any) -> Callable[[T_route], T_route]:
         """Register a DELETE view; shortcut for ``route(rule, methods=["DELETE"])``."""
         return self._method_route("DELETE", rule, options)  # type: ignore[no-any-return]
 
-    def patch(self, rule: str, **options: Any) -> Callable[[F], F]:
+    def patch(self, rule: str, **options: Any) -> Callable[[T_route], T_route]:
         """Register a PATCH view; shortcut for ``route(rule, methods=["PATCH"])``."""
         return self._method_route("PATCH", rule, options)  # type: ignore[no-any-return]
 
@@ -184,7 +198,7 @@ class Scaffold:
     # -- hooks -----------------------------------------------------------------
 
     @setupmethod
-    def before_request(self, f: F) -> F:
+    def before_request(self, f: T_before_request) -> T_before_request:
         """Run ``f`` before each request; a non-None return becomes the response.
 
         Example::
@@ -197,7 +211,7 @@ class Scaffold:
         return f
 
     @setupmethod
-    def after_request(self, f: F) -> F:
+    def after_request(self, f: T_after_request) -> T_after_request:
         """Run ``f`` with each response; it returns the response to send.
 
         Example::
@@ -211,7 +225,7 @@ class Scaffold:
         return f
 
     @setupmethod
-    def teardown_request(self, f: F) -> F:
+    def teardown_request(self, f: T_teardown) -> T_teardown:
         """Run ``f(exc)`` when each request ends, even after an error.
 
         Example::
@@ -224,7 +238,9 @@ class Scaffold:
         return f
 
     @setupmethod
-    def url_value_preprocessor(self, f: F) -> F:
+    def url_value_preprocessor(
+        self, f: T_url_value_preprocessor
+    ) -> T_url_value_preprocessor:
         """Run ``f(endpoint, values)`` before the view to pop URL values.
 
         Example::
@@ -237,7 +253,7 @@ class Scaffold:
         return f
 
     @setupmethod
-    def url_defaults(self, f: F) -> F:
+    def url_defaults(self, f: T_url_defaults) -> T_url_defaults:
         """Run ``f(endpoint, values)`` in ``url_for`` to fill in values.
 
         Example::
@@ -250,7 +266,9 @@ class Scaffold:
         return f
 
     @setupmethod
-    def context_processor(self, f: F) -> F:
+    def context_processor(
+        self, f: T_template_context_processor
+    ) -> T_template_context_processor:
         """Register ``f``; the dict it returns is added to every template context.
 
         Example::
@@ -334,7 +352,7 @@ class Scaffold:
     @setupmethod
     def errorhandler(
         self, code_or_exception: type[BaseException] | int
-    ) -> Callable[[F], F]:
+    ) -> Callable[[T_error_handler], T_error_handler]:
         """Register the decorated function to handle an error.
 
         The most specific handler wins: a code, then the exception's class and
@@ -349,7 +367,7 @@ class Scaffold:
         :param code_or_exception: a status code or an exception class.
         """
 
-        def decorator(f: F) -> F:
+        def decorator(f: T_error_handler) -> T_error_handler:
             self.register_error_handler(code_or_exception, f)
             return f
 

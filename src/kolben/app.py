@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 from . import _dispatch, _pipeline_sync, asgi, wsgi
 from ._concurrency import SyncRunner, run_coroutine_sync
 from ._internal import lazy
-from ._scaffold import Scaffold, setupmethod
+from ._scaffold import Scaffold, T_teardown, setupmethod
 from ._urls import build_url
 from .config import DEFAULT_CONFIG, Config
 from .ctx import AppContext, _AppCtxGlobals
@@ -317,7 +317,7 @@ class Kolben(Scaffold):
         return iter(self.blueprints.values())
 
     @setupmethod
-    def teardown_appcontext(self, f: Callable[..., Any]) -> Callable[..., Any]:
+    def teardown_appcontext(self, f: T_teardown) -> T_teardown:
         """Run ``f(exc)`` when each application context ends.
 
         Example::

@@ -14,7 +14,16 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._scaffold import Scaffold, setupmethod
+from ._scaffold import (
+    Scaffold,
+    T_after_request,
+    T_before_request,
+    T_teardown,
+    T_template_context_processor,
+    T_url_defaults,
+    T_url_value_preprocessor,
+    setupmethod,
+)
 
 if TYPE_CHECKING:
     from .app import Kolben
@@ -305,32 +314,36 @@ class Blueprint(Scaffold):
         return f
 
     @setupmethod
-    def before_app_request(self, f: F) -> F:
+    def before_app_request(self, f: T_before_request) -> T_before_request:
         """Like ``before_request``, for every request of the app."""
         return self._app_wide(lambda app: app.before_request, f)
 
     @setupmethod
-    def after_app_request(self, f: F) -> F:
+    def after_app_request(self, f: T_after_request) -> T_after_request:
         """Like ``after_request``, for every request of the app."""
         return self._app_wide(lambda app: app.after_request, f)
 
     @setupmethod
-    def teardown_app_request(self, f: F) -> F:
+    def teardown_app_request(self, f: T_teardown) -> T_teardown:
         """Like ``teardown_request``, for every request of the app."""
         return self._app_wide(lambda app: app.teardown_request, f)
 
     @setupmethod
-    def app_context_processor(self, f: F) -> F:
+    def app_context_processor(
+        self, f: T_template_context_processor
+    ) -> T_template_context_processor:
         """Like ``context_processor``, for every template of the app."""
         return self._app_wide(lambda app: app.context_processor, f)
 
     @setupmethod
-    def app_url_defaults(self, f: F) -> F:
+    def app_url_defaults(self, f: T_url_defaults) -> T_url_defaults:
         """Like ``url_defaults``, for every endpoint of the app."""
         return self._app_wide(lambda app: app.url_defaults, f)
 
     @setupmethod
-    def app_url_value_preprocessor(self, f: F) -> F:
+    def app_url_value_preprocessor(
+        self, f: T_url_value_preprocessor
+    ) -> T_url_value_preprocessor:
         """Like ``url_value_preprocessor``, for every request of the app."""
         return self._app_wide(lambda app: app.url_value_preprocessor, f)
 
