@@ -280,5 +280,14 @@ def test_app_context_signals(app: Kolben, client: KolbenClient) -> None:
     ):
         with app.app_context():
             events.append("inside")
-        client.get("/")  # a request's context tears down its app context too
-    assert events == ["pushed", "inside", "tearing down", "popped", "tearing down"]
+        client.get("/")  # a request's context is an app context too, as in Flask
+        with app.test_request_context("/"):
+            events.append("in a test request")
+        with app.app_context():
+            client.get("/")  # inside an app context, the request shares it
+            events.append("after the request")
+    by_hand = ["pushed", "inside", "tearing down", "popped"]
+    request = ["pushed", "tearing down", "popped"]
+    test_request = ["pushed", "in a test request", "tearing down", "popped"]
+    nested = ["pushed", "after the request", "tearing down", "popped"]
+    assert events == by_hand + request + test_request + nested

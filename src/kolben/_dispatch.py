@@ -18,13 +18,16 @@ order) is worked out once, at the first request, into a :class:`Plan`.
 
 from __future__ import annotations
 
+import contextvars
 import inspect
 from collections.abc import Awaitable, Callable
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any, Protocol
 
+from . import signals
 from ._concurrency import run_coroutine_sync
-from .http.exceptions import HTTPException
+from .globals import _cv_app
+from .http.exceptions import HTTPException, InternalServerError
 
 if TYPE_CHECKING:
     from .app import Kolben
@@ -138,7 +141,9 @@ def find_error_handler(
     return None
 
 
-def debug_response(app: Kolben, ctx: AppContext, e: BaseException) -> Response | None:
+def debug_response(
+    app: Kolben, request: Request | None, e: BaseException
+) -> Response | None:
     """Return the debug page for ``e``, or ``None`` if this client may not see it.
 
     SECURITY: the page shows source code and local variables, so it goes only
@@ -149,7 +154,6 @@ def debug_response(app: Kolben, ctx: AppContext, e: BaseException) -> Response |
     """
     from .debug import DebugReport, render_html, render_json, request_may_see_page
 
-    request = ctx.request
     if request is None:
         return None
     allowed = app.config["DEBUG_ALLOWED_CLIENTS"] or ()
@@ -161,6 +165,58 @@ def debug_response(app: Kolben, ctx: AppContext, e: BaseException) -> Response |
         body = app.json.dumps(render_json(report), indent=2) + "\n"
         return app.response_class(body, 500, mimetype="application/json")
     return app.response_class(render_html(report), 500)
+
+
+#: The key of the environ or scope by which the test client asks for
+#: exceptions to reach it, in debug mode too, as Flask's test client gets them.
+PROPAGATE_KEY = "kolben.propagate"
+
+
+def unhandled(app: Kolben, ctx: AppContext, e: Exception, env: Any) -> Response:
+    """Answer an exception that left the pipeline, as a debugging server would.
+
+    The pipeline lets exceptions through in testing and debug mode, as Flask
+    does. In debug mode, unless the test client asked for the exception, it
+    is logged and answered with the debug page, or a plain 500 for a client
+    that may not see the page. Otherwise it goes on to the caller.
+
+    :param ctx: The request's context, ended by now.
+    :param env: The WSGI environ or ASGI scope.
+    """
+    if not app.debug or PROPAGATE_KEY in env:
+        raise e
+    # The context is current again while logging, so the log names the request.
+    token = _cv_app.set(ctx)
+    try:
+        app.log_exception(e)
+    finally:
+        _cv_app.reset(token)
+    page = debug_response(app, ctx.request, e)
+    if page is None:
+        page = app._http_exception_response(InternalServerError(original_exception=e))
+    return page
+
+
+#: ``Token.old_value`` when the context variable had no value.
+NO_CONTEXT = contextvars.Token.MISSING
+
+
+def nest(ctx: AppContext, outer: AppContext) -> None:
+    """Handle a request inside a context pushed before it, as Flask does.
+
+    Inside an application context of the same app (a test's ``with
+    app.app_context():``), the request shares its ``g`` and leaves the app
+    teardown to that context, so teardown functions run once.
+    """
+    if outer.app is ctx.app and outer.request is None:
+        ctx.g = outer.g
+        ctx._owns_app_ctx = False
+
+
+def popped(app: Kolben, ctx: AppContext) -> None:
+    """Send ``appcontext_popped`` for a request's context that has ended."""
+    if ctx._owns_app_ctx and ctx.preserve is None and not ctx._defer_teardown:
+        signals.appcontext_popped.send(app, _async_wrapper=app.ensure_sync)
 
 
 def _wants_json(request: Request) -> bool:

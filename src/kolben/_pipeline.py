@@ -12,7 +12,15 @@ from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
 from . import signals
-from ._dispatch import CallAsync, Plan, debug_response, find_error_handler
+from ._dispatch import (
+    NO_CONTEXT,
+    CallAsync,
+    Plan,
+    debug_response,
+    find_error_handler,
+    nest,
+    popped,
+)
 from .globals import _cv_app
 from .http.exceptions import BadRequestKeyError, HTTPException, InternalServerError
 from .routing import RequestRedirect
@@ -23,7 +31,7 @@ from .routing import RequestRedirect
 AWAITS = True
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Iterable
 
     from .app import Kolben
     from .ctx import AppContext
@@ -41,9 +49,14 @@ async def handle_request(  # noqa: C901
     request = ctx.request
     assert request is not None
     token = _cv_app.set(ctx)
+    if token.old_value is not NO_CONTEXT:
+        # PERF: only tests and scripts handle a request inside a context.
+        nest(ctx, token.old_value)
     error: BaseException | None = None
     # PERF: until a receiver connects, no signal needs checking.
     watched = signals.ever_connected
+    if watched and signals.appcontext_pushed.receivers and ctx._owns_app_ctx:
+        signals.appcontext_pushed.send(app, _async_wrapper=app.ensure_sync)
     try:
         try:
             try:
@@ -109,6 +122,8 @@ async def handle_request(  # noqa: C901
                 request.close()
         finally:
             _cv_app.reset(token)
+            if watched and signals.appcontext_popped.receivers:
+                popped(app, ctx)
 
 
 async def _result_of(awaitable: Awaitable[Any]) -> Any:
@@ -119,19 +134,39 @@ async def _result_of(awaitable: Awaitable[Any]) -> Any:
 async def before_and_view(
     app: Kolben, request: Request, plan: Plan, call: CallAsync
 ) -> Any:
-    """Run the URL value preprocessors, the before hooks and the view.
+    """Send ``request_started``, run the before hooks, then the view.
 
     The first before-request function that returns a value ends the request
     with that value, and the view is not called.
     """
     if signals.request_started.receivers:
         signals.request_started.send(app, _async_wrapper=app.ensure_sync)
+    rv = await preprocess(app, request, plan, call)
+    if rv is not None:
+        return rv
+    return await dispatch(app, request, plan, call)
+
+
+async def preprocess(app: Kolben, request: Request, plan: Plan, call: CallAsync) -> Any:
+    """Run the URL value preprocessors and the before-request functions.
+
+    Returns the first value a before-request function returns, else ``None``
+    (``Kolben.preprocess_request``).
+    """
     for f in plan.url_value_preprocessors:
         await call(f, request.endpoint, request.view_args)
     for f in plan.before:
         rv = await call(f)
         if rv is not None:
             return rv
+    return None
+
+
+async def dispatch(app: Kolben, request: Request, plan: Plan, call: CallAsync) -> Any:
+    """Raise the routing error, or answer OPTIONS, or call the view.
+
+    ``Kolben.dispatch_request``.
+    """
     if request.routing_exception is not None:
         raise request.routing_exception
     rule = request.url_rule
@@ -144,7 +179,22 @@ async def before_and_view(
 async def after_request(
     app: Kolben, ctx: AppContext, plan: Plan, response: Response, call: CallAsync
 ) -> Response:
-    """Run the after-request functions, save the session, send the signal."""
+    """Process the response, then send ``request_finished``."""
+    response = await process_response(app, ctx, plan, response, call)
+    if signals.request_finished.receivers:
+        signals.request_finished.send(
+            app, _async_wrapper=app.ensure_sync, response=response
+        )
+    return response
+
+
+async def process_response(
+    app: Kolben, ctx: AppContext, plan: Plan, response: Response, call: CallAsync
+) -> Response:
+    """Run the after-request functions and save the session.
+
+    ``Kolben.process_response``.
+    """
     funcs = ctx._after_request_functions
     if funcs:
         for f in funcs:
@@ -154,10 +204,6 @@ async def after_request(
     sess = ctx._session
     if sess is not None and not app.session_interface.is_null_session(sess):
         await call(app.session_interface.save_session, app, sess, response)
-    if signals.request_finished.receivers:
-        signals.request_finished.send(
-            app, _async_wrapper=app.ensure_sync, response=response
-        )
     return response
 
 
@@ -189,9 +235,9 @@ async def handle_exception(
 ) -> Response:
     """Answer an unhandled exception with a logged 500.
 
-    In testing mode (``PROPAGATE_EXCEPTIONS``) the exception is re-raised
-    instead, so the test sees it. In debug mode an allowed client gets the
-    debug page.
+    In testing and debug mode (``PROPAGATE_EXCEPTIONS``) the exception is
+    re-raised instead: the test sees it, and in debug mode the protocol
+    adapter answers an allowed client with the debug page.
     """
     if signals.got_request_exception.receivers:
         signals.got_request_exception.send(
@@ -199,12 +245,13 @@ async def handle_exception(
         )
     propagate = app.config["PROPAGATE_EXCEPTIONS"]
     if propagate is None:
-        propagate = app.testing
+        # As Flask: in debug mode too, where the adapter shows the debug page.
+        propagate = app.testing or app.debug
     if propagate:
         raise e
     app.log_exception(e)
     if app.debug:
-        page = debug_response(app, ctx, e)
+        page = debug_response(app, ctx.request, e)
         if page is not None:
             return page
     server_error = InternalServerError(original_exception=e)
@@ -231,28 +278,66 @@ async def teardown(
     if ctx._is_copy:
         return
     first_error: BaseException | None = None
-    funcs: tuple[Callable[..., Any], ...] = ()
     if ctx.request is not None:
-        chosen = ctx._teardown_request
-        if chosen is None:
-            chosen = tuple(reversed(app.teardown_request_funcs.get(None, ())))
-        funcs = chosen
-    if ctx._owns_app_ctx:
-        funcs += tuple(reversed(app.teardown_appcontext_funcs))
-    for f in funcs:
         try:
-            await call(f, exc)
+            await teardown_request(app, ctx, exc, call)
+        except Exception as e:
+            first_error = e
+    if ctx._owns_app_ctx:
+        try:
+            await teardown_appcontext(app, exc, call)
         except Exception as e:
             first_error = first_error or e
-    if ctx.request is not None:
-        if signals.request_tearing_down.receivers:
-            signals.request_tearing_down.send(
-                app, _async_wrapper=app.ensure_sync, exc=exc
-            )
-        ctx.request.close()
-    if ctx._owns_app_ctx and signals.appcontext_tearing_down.receivers:
+    if first_error is not None:
+        raise first_error
+
+
+async def teardown_request(
+    app: Kolben, ctx: AppContext, exc: BaseException | None, call: CallAsync
+) -> None:
+    """Run the request's teardown functions, release it, send the signal.
+
+    Every function runs; the first exception is re-raised after the others.
+    ``Kolben.do_teardown_request``.
+    """
+    request = ctx.request
+    assert request is not None
+    funcs = ctx._teardown_request
+    if funcs is None:
+        funcs = app._plan_for(request).teardown
+    first_error = await _run_all(funcs, exc, call)
+    if signals.request_tearing_down.receivers:
+        signals.request_tearing_down.send(app, _async_wrapper=app.ensure_sync, exc=exc)
+    request.close()
+    if first_error is not None:
+        raise first_error
+
+
+async def teardown_appcontext(
+    app: Kolben, exc: BaseException | None, call: CallAsync
+) -> None:
+    """Run the app-context teardown functions, then send the signal.
+
+    Every function runs; the first exception is re-raised after the others.
+    ``Kolben.do_teardown_appcontext``.
+    """
+    first_error = await _run_all(reversed(app.teardown_appcontext_funcs), exc, call)
+    if signals.appcontext_tearing_down.receivers:
         signals.appcontext_tearing_down.send(
             app, _async_wrapper=app.ensure_sync, exc=exc
         )
     if first_error is not None:
         raise first_error
+
+
+async def _run_all(
+    funcs: Iterable[Callable[..., Any]], exc: BaseException | None, call: CallAsync
+) -> Exception | None:
+    """Call every ``f(exc)``; return the first exception one raised."""
+    first_error: Exception | None = None
+    for f in funcs:
+        try:
+            await call(f, exc)
+        except Exception as e:
+            first_error = first_error or e
+    return first_error

@@ -7,23 +7,22 @@ import inspect
 import logging
 import os
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-from . import _dispatch, _pipeline_sync, asgi, wsgi
-from ._concurrency import SyncRunner, run_coroutine_sync
+from . import _app_dispatch, _dispatch, _pipeline_sync, asgi, wsgi
+from ._app_dispatch import DispatchMixin
+from ._concurrency import SyncRunner
 from ._internal import lazy
 from ._scaffold import Scaffold, T_teardown, setupmethod
 from ._urls import build_url
 from .config import DEFAULT_CONFIG, Config
 from .ctx import AppContext, _AppCtxGlobals
-from .globals import _cv_app
 from .http.exceptions import HTTPException, NotFound
-from .http.headers import Headers
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .request import Request
 from .response import Response
-from .routing import BuildError, Map, RequestRedirect, Rule
+from .routing import BuildError, Map, Rule
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .templating import Environment, create_environment
 
@@ -31,12 +30,6 @@ if TYPE_CHECKING:
     from .blueprints import Blueprint
     from .cli import KolbenCliRunner
     from .testing import KolbenClient
-
-# PERF: module-level tuples; ``A | B`` in isinstance builds a Union each call.
-_STREAM_TYPES = (Iterator, AsyncIterator)
-_HEADER_TYPES = (Headers, dict, tuple, list)
-#: What ``HTTPException.get_headers`` gives when a class adds nothing.
-_DEFAULT_ERROR_HEADERS = [("Content-Type", "text/html; charset=utf-8")]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _mark_coroutine = getattr(inspect, "markcoroutinefunction", None)
@@ -54,7 +47,7 @@ def _coroutine_function(f: F) -> F:
     return f
 
 
-class Kolben(Scaffold):
+class Kolben(DispatchMixin, Scaffold):
     """A kolben application: a WSGI app and an ASGI app at once.
 
     Example::
@@ -132,6 +125,9 @@ class Kolben(Scaffold):
         self._async_funcs: dict[Callable[..., Any], bool] = {}
         self._error_pages: dict[type[HTTPException], str] = {}
         self._matches_domains = False
+        #: The dispatch methods this app overrides (see ``_app_dispatch``);
+        #: any sends its requests down the general path.
+        self._overrides: tuple[str, ...] = ()
         from .cli import AppGroup
 
         #: The app's click command group; ``kolben`` offers its commands.
@@ -377,21 +373,6 @@ class Kolben(Scaffold):
             context.update(processor())
         return context
 
-    def trap_http_exception(self, e: Exception) -> bool:
-        """Return whether an HTTP error should propagate instead of answering."""
-        if self.config["TRAP_HTTP_EXCEPTIONS"]:
-            return True
-        trap_bad_request = self.config["TRAP_BAD_REQUEST_ERRORS"]
-        if trap_bad_request is None and self.debug:
-            from .http.exceptions import BadRequestKeyError
-
-            return isinstance(e, BadRequestKeyError)
-        if trap_bad_request:
-            from .http.exceptions import BadRequest
-
-            return isinstance(e, BadRequest)
-        return False
-
     # -- serving ---------------------------------------------------------------
 
     def _freeze(self) -> None:
@@ -416,6 +397,7 @@ class Kolben(Scaffold):
                 self.subdomain_matching and config["SERVER_NAME"]
             )
             self._match_path = self.url_map.matcher().match
+            self._overrides = _app_dispatch.overridden(self)
             self._got_first_request = True
 
     def _match(self, request: Request) -> _dispatch.Plan:
@@ -441,6 +423,27 @@ class Kolben(Scaffold):
         request.url_rule = rule
         request.view_args = args
         return self._plans.get(rule.endpoint) or self._default_plan  # type: ignore[arg-type]
+
+    def _match_unfrozen(self, request: Request) -> _dispatch.Plan:
+        """Match as :meth:`_match` does, before the app has compiled anything."""
+        if request.routing_exception is None:
+            try:
+                trusted = list(self.config["TRUSTED_HOSTS"] or ())
+                if trusted:
+                    request.check_trusted_host(trusted)
+                request.url_rule, request.view_args = self.url_map.match(
+                    request.path, request.method, domain=self._domain(request)
+                )
+            except HTTPException as e:
+                request.routing_exception = e
+        return self._plan_for(request)
+
+    def _plan_for(self, request: Request) -> _dispatch.Plan:
+        """The plan of the request's endpoint; made afresh before serving."""
+        endpoint = request.url_rule.endpoint if request.url_rule else None
+        if not self._got_first_request:
+            return _dispatch.Plan(self, endpoint)
+        return self._plans.get(endpoint) or self._default_plan  # type: ignore[arg-type]
 
     def _domain(self, request: Request) -> str:
         """The host or subdomain rules are matched on; ``""`` if neither is used.
@@ -487,18 +490,12 @@ class Kolben(Scaffold):
         assert self._sync_runner is not None
         return self._sync_runner.run(f, *args, **kwargs)
 
-    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        """Return ``func``, or a sync wrapper that runs it if it is async."""
-        if not inspect.iscoroutinefunction(func):
-            return func
-
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            return run_coroutine_sync(func(*args, **kwargs))
-
-        return wrapper
-
     def _teardown(self, ctx: AppContext, exc: BaseException | None) -> None:
-        _pipeline_sync.teardown(self, ctx, exc, _dispatch.call_inline)
+        """End ``ctx``: its teardown functions, or the overridden methods."""
+        if self._overrides:
+            _app_dispatch.teardown_generally(self, ctx, exc)
+        else:
+            _pipeline_sync.teardown(self, ctx, exc, _dispatch.call_inline)
 
     # PERF: the two entry points are the adapters' own functions, bound as
     # methods, so a request takes no extra call on its way in.
@@ -554,112 +551,6 @@ class Kolben(Scaffold):
 
         run_app(self, host, port, debug, load_dotenv, options)
 
-    # -- responses -------------------------------------------------------------
-
-    def make_response(self, rv: Any) -> Response:
-        """Turn a view's return value into a response, as Flask does.
-
-        Accepted: a Response, str, bytes, dict or list (JSON), an iterator or
-        async iterator (streamed), an HTTP exception, or a tuple
-        ``(body, status)``, ``(body, headers)`` or ``(body, status, headers)``.
-        """
-        cls = self.response_class
-        if type(rv) is cls:
-            return rv  # PERF: the usual case, a response as it is
-        status = headers = None
-        if type(rv) is tuple:
-            rv, status, headers = _unpack_tuple(rv)
-        if not isinstance(rv, Response):
-            t = type(rv)
-            if t is str or t is bytes or t is bytearray:
-                # PERF: status and headers go straight into the constructor.
-                return cls(rv, status, headers)
-            if t is dict or t is list:
-                rv = self.json.response(rv)
-            elif rv is None:
-                raise TypeError(self._none_message())
-            elif isinstance(rv, HTTPException):
-                rv = self._http_exception_response(rv)
-            elif isinstance(rv, _STREAM_TYPES):
-                return cls(rv, status, headers)
-            else:
-                raise TypeError(
-                    "The view function did not return a valid response. The"
-                    " return type must be a string, dict, list, tuple with headers"
-                    " or status, Response instance, or iterator, but it was a"
-                    f" {type(rv).__name__}."
-                )
-        if status is not None:
-            rv.status = status
-        if headers:
-            rv.headers.update(headers)
-        return rv  # type: ignore[no-any-return]
-
-    def _none_message(self) -> str:
-        ctx = _cv_app.get(None)
-        endpoint = ctx.request.endpoint if ctx and ctx.request else None
-        return (
-            f"The view function for {endpoint!r} did not return a valid response."
-            " The function either returned None or ended without a return"
-            " statement."
-        )
-
-    def _http_exception_response(self, e: HTTPException) -> Response:
-        if e.response is not None:
-            return self.make_response(e.response)
-        if isinstance(e, RequestRedirect):
-            ctx = _cv_app.get(None)
-            location = e.new_url
-            if ctx is not None and ctx.request is not None:
-                req = ctx.request
-                location = req.root_path + location
-                if req._query:
-                    location += "?" + req._query
-            return self.response_class("", 308, {"Location": location})
-        headers = e.get_headers()
-        if headers == _DEFAULT_ERROR_HEADERS:
-            # PERF: the same header as given, made by the constructor's fast path.
-            return self.response_class(
-                self._error_body(e), e.code, mimetype="text/html"
-            )
-        return self.response_class(self._error_body(e), e.code, headers)
-
-    def _error_body(self, e: HTTPException) -> str:
-        """Return the HTML page of an HTTP error.
-
-        PERF: a default page (the class's own description and rendering)
-        depends only on the class, so it is made once per class.
-        """
-        cls = type(e)
-        if (
-            e.description is cls.description
-            and cls.get_body is HTTPException.get_body
-            and cls.get_description is HTTPException.get_description
-        ):
-            body = self._error_pages.get(cls)
-            if body is None:
-                body = self._error_pages[cls] = e.get_body()
-            return body
-        return e.get_body()
-
-    def make_default_options_response(self) -> Response:
-        """Answer an automatic OPTIONS request with the Allow header."""
-        ctx = _cv_app.get(None)
-        assert ctx is not None and ctx.request is not None
-        request = ctx.request
-        methods = self.url_map.allowed_methods(
-            request.path, domain=self._domain(request)
-        )
-        return self.response_class("", headers={"Allow": ", ".join(sorted(methods))})
-
-    def log_exception(self, exc: BaseException) -> None:
-        """Log an unhandled exception with its request; override to customize."""
-        ctx = _cv_app.get(None)
-        where = (
-            f"{ctx.request.path} [{ctx.request.method}]" if ctx and ctx.request else ""
-        )
-        self.logger.error(f"Exception on {where}", exc_info=exc)
-
     # -- URLs ------------------------------------------------------------------
 
     def url_for(
@@ -702,12 +593,17 @@ class Kolben(Scaffold):
         return AppContext(self)
 
     def request_context(self, environ: dict[str, Any]) -> AppContext:
-        """Return a request context for a WSGI environ, with the URL matched."""
+        """Return a request context for a WSGI environ, with the URL matched.
+
+        Unlike handling a request, this does not end the setup phase: an app
+        factory or a test may build URLs in a test context, then register more.
+        """
         request = self.request_class(environ, self)
         ctx = AppContext(self, request)
-        if not self._got_first_request:
-            self._freeze()
-        plan = self._match(request)
+        if self._got_first_request:
+            plan = self._match(request)
+        else:
+            plan = self._match_unfrozen(request)
         ctx._teardown_request = plan.teardown
         return ctx
 
@@ -743,21 +639,6 @@ class Kolben(Scaffold):
 
         cls = self.test_cli_runner_class or KolbenCliRunner
         return cls(self, **kwargs)
-
-
-def _unpack_tuple(rv: tuple[Any, ...]) -> tuple[Any, Any, Any]:
-    """Split ``(body, status, headers)``, ``(body, status)`` or ``(body, headers)``."""
-    if len(rv) == 3:
-        return rv[0], rv[1], rv[2]
-    if len(rv) == 2:
-        if isinstance(rv[1], _HEADER_TYPES):
-            return rv[0], None, rv[1]
-        return rv[0], rv[1], None
-    raise TypeError(
-        "The view function did not return a valid response tuple. The tuple must"
-        " have the form (body, status, headers), (body, status), or"
-        " (body, headers)."
-    )
 
 
 def _subdomain(host: str, server_name: str) -> str:

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import _dispatch, _pipeline, _pipeline_sync
+from ._app_dispatch import handle_generally
 from ._body import FailingStream, framing_problem, refuse_if_too_large, too_large
 from .ctx import AppContext
 from .http.exceptions import BadRequest, RequestEntityTooLarge
@@ -81,12 +82,16 @@ async def _http(
         refuse_if_too_large(request)
     if "kolben.preserve_context" in scope:  # the test client's hook
         ctx.preserve = scope["kolben.preserve_context"]
-    if plan.on_loop:
-        response: Response = await _pipeline.handle_request(
-            app, ctx, plan, app._call_offload
-        )
-    else:
-        response = await _handle_in_thread(app, ctx, plan, scope)
+    try:
+        if plan.on_loop and not app._overrides:
+            response: Response = await _pipeline.handle_request(
+                app, ctx, plan, app._call_offload
+            )
+        else:
+            response = await _handle_in_thread(app, ctx, plan, scope)
+    except Exception as e:
+        # Only in testing and debug mode does an exception get this far.
+        response = _dispatch.unhandled(app, ctx, e, scope)
     body = response.response
     # PERF: a buffered body, the common case, is sent here in two messages,
     # with _start_message's loop inlined.
@@ -168,6 +173,9 @@ async def _handle_in_thread(
     # The test client pins a kept context's request to one thread, so its
     # deferred teardown can run on the thread that made its resources.
     executor = scope.get("kolben.sync_executor") or runner._get_executor()
+    if app._overrides:
+        # The app's own dispatch methods are sync, as Flask's are.
+        return await runner.run_in(executor, handle_generally, app, ctx)
     return await runner.run_in(
         executor,
         _pipeline_sync.handle_request,

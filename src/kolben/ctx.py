@@ -142,7 +142,7 @@ class AppContext:
         if self._tokens is None:
             self._tokens = []
         self._tokens.append(_cv_app.set(self))
-        if self.request is None and signals.appcontext_pushed.receivers:
+        if self._owns_app_ctx and signals.appcontext_pushed.receivers:
             signals.appcontext_pushed.send(
                 self.app, _async_wrapper=self.app.ensure_sync
             )
@@ -165,7 +165,7 @@ class AppContext:
                 self.app._teardown(self, exc)
         finally:
             _cv_app.reset(tokens.pop())
-        if self.request is None and signals.appcontext_popped.receivers:
+        if self._owns_app_ctx and signals.appcontext_popped.receivers:
             signals.appcontext_popped.send(
                 self.app, _async_wrapper=self.app.ensure_sync
             )

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import _dispatch, _pipeline_sync
+from ._app_dispatch import handle_generally
 from ._body import framing_problem, refuse_if_too_large
 from ._concurrency import run_coroutine_sync
 from .ctx import AppContext
@@ -41,7 +42,16 @@ def handle(
         refuse_if_too_large(request)
     if "kolben.preserve_context" in environ:  # the test client's hook
         ctx.preserve = environ["kolben.preserve_context"]
-    response = _pipeline_sync.handle_request(app, ctx, plan, _dispatch.call_inline)
+    try:
+        if app._overrides:
+            response = handle_generally(app, ctx)
+        else:
+            response = _pipeline_sync.handle_request(
+                app, ctx, plan, _dispatch.call_inline
+            )
+    except Exception as e:
+        # Only in testing and debug mode does an exception get this far.
+        response = _dispatch.unhandled(app, ctx, e, environ)
     start_response(response._status, response.headers.to_wsgi_list())
     body = response.response
     # PERF: a buffered body, the common case, goes to the server as the list
