@@ -172,7 +172,7 @@ def run_app(
     :param host: the interface; ``SERVER_NAME``'s host or 127.0.0.1.
     :param port: the port; ``SERVER_NAME``'s port or 5000.
     :param debug: set debug mode; ``None`` leaves it as configured.
-    :param load_dotenv: load ``.env`` and ``.kolbenenv`` first.
+    :param load_dotenv: load ``.env``, ``.kolbenenv`` and ``.flaskenv`` first.
     :param options: ``reload`` (or ``use_reloader``), ``extra_files``,
         ``exclude_patterns``, ``cert``, ``key``, ``ssl_context``; the rest
         go to uvicorn.

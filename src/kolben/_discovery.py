@@ -11,7 +11,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from types import ModuleType, TracebackType
-from typing import IO, Any
+from typing import IO, Any, Literal, overload
 
 import click
 from click.core import ParameterSource
@@ -123,6 +123,18 @@ def _import_failed(module_name: str) -> NoAppException:
         f"While importing {module_name!r}, an ImportError was raised:\n\n"
         f"{traceback.format_exc()}"
     )
+
+
+@overload
+def locate_app(
+    module_name: str, app_name: str | None, raise_if_not_found: Literal[True] = True
+) -> Kolben: ...
+
+
+@overload
+def locate_app(
+    module_name: str, app_name: str | None, raise_if_not_found: bool = ...
+) -> Kolben | None: ...
 
 
 def locate_app(
@@ -289,9 +301,7 @@ def load_app(import_path: str | None) -> Kolben:
     """
     if import_path:
         path, name = split_import_path(import_path)
-        app = locate_app(prepare_import(path), name)
-        assert app is not None  # raise_if_not_found is on
-        return app
+        return locate_app(prepare_import(path), name)
     for filename in DEFAULT_FILES:
         if not os.path.isfile(filename):
             continue

@@ -134,7 +134,7 @@ class KolbenGroup(AppGroup):
     :param create_app: a function returning the application, for a custom
         command that always serves one app.
     :param add_version_option: add ``--version``.
-    :param load_dotenv: load ``.env`` and ``.kolbenenv``.
+    :param load_dotenv: load ``.env`` and ``.kolbenenv`` (and ``.flaskenv``).
     :param set_debug_flag: apply ``--debug`` to the loaded application.
     :param extra: passed to :class:`click.Group`.
     """
