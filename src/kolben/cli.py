@@ -186,14 +186,14 @@ class KolbenGroup(AppGroup):
                 continue
             self.add_command(command, ep.name)
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         """Return a built-in, plugin or application command.
 
         :param ctx: the click context.
-        :param cmd_name: the command name.
+        :param name: the command name.
         """
         self._load_plugin_commands()
-        command = super().get_command(ctx, cmd_name)
+        command = super().get_command(ctx, name)
         if command is not None:
             return command
         try:
@@ -206,7 +206,7 @@ class KolbenGroup(AppGroup):
         current = _cv_app.get(None)
         if current is None or current.app is not app:
             ctx.with_resource(app.app_context())
-        return app.cli.get_command(ctx, cmd_name)
+        return app.cli.get_command(ctx, name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Return the names of all commands, the application's included.
