@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from kolben import Config, Kolben
+from kolben import Config, Kolben, _envvars
 
 
 def test_from_pyfile(tmp_path: Path) -> None:
@@ -70,6 +71,65 @@ def test_from_prefixed_env(monkeypatch: pytest.MonkeyPatch) -> None:
     assert config["DEBUG"] is True
     assert config["DB"] == {"NAME": "kept", "HOST": "db.local", "POOL": {"SIZE": 10}}
     assert "OTHER_VALUE" not in config and "VALUE" not in config
+
+
+@pytest.fixture
+def flask_deployment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An environment with only a ported Flask deployment's variables."""
+    for name in [k for k in os.environ if k.startswith(("KOLBEN_", "FLASK_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.setattr(_envvars, "_noticed", set())
+    monkeypatch.setenv("FLASK_SECRET_KEY", "from flask")
+    monkeypatch.setenv("FLASK_MAX_CONTENT_LENGTH", "1024")
+    monkeypatch.setenv("FLASK_DB__HOST", "db.local")
+
+
+def test_from_prefixed_env_reads_a_flask_deployment_as_flask_does(
+    flask_deployment: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import flask
+
+    config = Config(".")
+    config.from_prefixed_env()
+    reference = flask.Config(".")
+    reference.from_prefixed_env()
+    assert dict(config) == dict(reference)
+    assert config["SECRET_KEY"] == "from flask"
+    assert config["DB"] == {"HOST": "db.local"}
+    # One line per Flask name, and only once per process.
+    Config(".").from_prefixed_env()
+    assert capsys.readouterr().err.splitlines() == [
+        f" * Using FLASK_{name} as KOLBEN_{name}: rename it to KOLBEN_{name} to"
+        " silence this notice."
+        for name in ("DB__HOST", "MAX_CONTENT_LENGTH", "SECRET_KEY")
+    ]
+
+
+def test_from_prefixed_env_kolben_name_wins(
+    flask_deployment: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("KOLBEN_SECRET_KEY", "from kolben")
+    monkeypatch.setenv("KOLBEN_DB__PORT", "5432")
+    config = Config(".")
+    config.from_prefixed_env()
+    assert config["SECRET_KEY"] == "from kolben"
+    assert config["MAX_CONTENT_LENGTH"] == 1024
+    assert config["DB"] == {"HOST": "db.local", "PORT": 5432}
+    assert "FLASK_SECRET_KEY" not in capsys.readouterr().err
+
+
+def test_from_prefixed_env_custom_prefix_has_no_fallback(
+    flask_deployment: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("MYAPP_N", "7")
+    config = Config(".")
+    config.from_prefixed_env("MYAPP")
+    assert dict(config) == {"N": 7}
+    assert capsys.readouterr().err == ""
 
 
 def test_custom_prefix_and_loads(monkeypatch: pytest.MonkeyPatch) -> None:

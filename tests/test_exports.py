@@ -6,6 +6,8 @@ import subprocess
 import sys
 import types
 
+import pytest
+
 import kolben
 from kolben.globals import _Proxy
 
@@ -63,3 +65,22 @@ def test_import_loads_no_battery_or_reference_framework() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_cli_is_an_attribute_imported_on_first_use() -> None:
+    code = (
+        "import sys, kolben; "
+        "before = 'click' in sys.modules or 'kolben.cli' in sys.modules; "
+        "group = kolben.cli.KolbenGroup; "
+        "print(before, sys.modules['kolben.cli'] is kolben.cli, group.__name__)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    # Plain ``import kolben`` leaves the command line (and click) unloaded.
+    assert out.stdout.split() == ["False", "True", "KolbenGroup"]
+
+
+def test_unknown_attribute_still_raises() -> None:
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        kolben.nope  # noqa: B018

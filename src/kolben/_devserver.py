@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import os
+import ssl
 import sys
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from ._discovery import (
-    ScriptInfo,
-    _set_debug,
-    get_debug_flag,
-    pass_script_info,
-)
+from ._discovery import ScriptInfo, _set_debug, pass_script_info
 from ._discovery import load_dotenv as _load_dotenv
+from ._envvars import getenv
+from ._tls import CertParamType, SSLContextArg, uvicorn_tls_options, validate_key
+from .helpers import get_debug_flag, get_load_dotenv
 
 if TYPE_CHECKING:
     from .app import Kolben
@@ -39,6 +38,7 @@ def serve(
     exclude_patterns: Iterable[str] = (),
     cert: str | None = None,
     key: str | None = None,
+    ssl_context: SSLContextArg = None,
     **uvicorn_options: Any,
 ) -> None:
     """Serve ``app``'s ASGI side with uvicorn until interrupted.
@@ -55,6 +55,8 @@ def serve(
     :param exclude_patterns: file patterns whose change is ignored.
     :param cert: the TLS certificate file; serves HTTPS with ``key``.
     :param key: the TLS private key file.
+    :param ssl_context: instead of ``cert`` and ``key``: ``"adhoc"`` for a
+        made-up certificate, a ``(cert, key)`` pair, or an SSLContext.
     :param uvicorn_options: passed on to :func:`uvicorn.run`.
     """
     import uvicorn
@@ -64,15 +66,17 @@ def serve(
         "port": port,
         "interface": "asgi3",
         "log_level": "info",
-        "ssl_certfile": cert,
-        "ssl_keyfile": key,
         # SECURITY: uvicorn would take the client's address from
         # X-Forwarded-For whenever the peer is loopback, so a proxy on this
         # host would make every client look local to the debug page's check.
         "proxy_headers": False,
     }
+    if ssl_context is None and cert is not None:
+        ssl_context = (cert, key)
+    tls = uvicorn_tls_options(ssl_context)
+    options.update(tls)
     options.update(uvicorn_options)
-    _print_banner(app, host, port, "https" if cert else "http", reload)
+    _print_banner(app, host, port, "https" if tls else "http", reload)
     if not reload:
         uvicorn.run(app, **options)
         return
@@ -81,10 +85,28 @@ def serve(
     uvicorn.run(RELOADER_TARGET, factory=True, reload=True, **options)
 
 
+def show_server_banner(debug: bool | None, app_import_path: str | None) -> None:
+    """Print which app is served and in which mode, unless reloading.
+
+    A reloader worker process stays quiet: the process that started it has
+    said it already.
+
+    :param debug: whether debug mode is on; ``None`` leaves the line out.
+    :param app_import_path: the app's name or import path; ``None`` leaves
+        the line out.
+    """
+    if _in_reloader:
+        return
+    if app_import_path is not None:
+        click.echo(f" * Serving kolben app '{app_import_path}'")
+    if debug is not None:
+        click.echo(f" * Debug mode: {'on' if debug else 'off'}")
+
+
 def _print_banner(app: Kolben, host: str, port: int, scheme: str, reload: bool) -> None:
     """Print what is served where, as ``flask run`` does."""
     debug = "on" if app.debug else "off"
-    click.echo(f" * Serving kolben app '{app.name}'")
+    show_server_banner(None, app.name)
     if host in ("0.0.0.0", "::"):
         click.secho(
             " * Running on all addresses: anyone on your network can reach this"
@@ -107,7 +129,8 @@ def _reload_options(
         templates = os.path.join(app.root_path, app.template_folder)
         if os.path.isdir(templates):
             dirs.append(templates)
-    for path in extra_files:
+    # An empty item ("a.cfg:" has one) names nothing to watch.
+    for path in filter(None, extra_files):
         # uvicorn watches folders with name patterns, so an extra file is
         # its folder plus its name.
         path = os.path.abspath(path)
@@ -116,7 +139,7 @@ def _reload_options(
     return {
         "reload_dirs": list(dict.fromkeys(dirs)),
         "reload_includes": list(dict.fromkeys(includes)),
-        "reload_excludes": list(exclude_patterns),
+        "reload_excludes": list(filter(None, exclude_patterns)),
     }
 
 
@@ -149,9 +172,10 @@ def run_app(
     :param host: the interface; ``SERVER_NAME``'s host or 127.0.0.1.
     :param port: the port; ``SERVER_NAME``'s port or 5000.
     :param debug: set debug mode; ``None`` leaves it as configured.
-    :param load_dotenv: load ``.env`` and ``.kolbenenv`` first.
+    :param load_dotenv: load ``.env``, ``.kolbenenv`` and ``.flaskenv`` first.
     :param options: ``reload`` (or ``use_reloader``), ``extra_files``,
-        ``exclude_patterns``, ``cert``, ``key``; the rest go to uvicorn.
+        ``exclude_patterns``, ``cert``, ``key``, ``ssl_context``; the rest
+        go to uvicorn.
     """
     if os.environ.get("KOLBEN_RUN_FROM_CLI") == "true":
         if not _in_reloader:
@@ -163,9 +187,9 @@ def run_app(
                 err=True,
             )
         return
-    if load_dotenv and not os.environ.get("KOLBEN_SKIP_DOTENV"):
+    if get_load_dotenv(load_dotenv):
         _load_dotenv()
-        if "KOLBEN_DEBUG" in os.environ:
+        if getenv("DEBUG") is not None:
             app.debug = get_debug_flag()
     if debug is not None:
         app.debug = bool(debug)
@@ -177,6 +201,7 @@ def run_app(
     reload = _reload_possible(
         reload, reload_env, "the application is not defined in a file"
     )
+    reload = _reload_possible_with_tls(reload, options.get("ssl_context"))
     serve(app, host, port, reload=reload, reload_env=reload_env, **options)
 
 
@@ -200,9 +225,25 @@ def _script_reload_env(app: Kolben) -> dict[str, str] | None:
     }
 
 
-def _split_paths(value: str | None) -> list[str]:
-    """Split an ``os.pathsep``-separated option value, like ``PATH``."""
-    return [part for part in (value or "").split(os.pathsep) if part]
+class SeparatedPathType(click.Path):
+    """A click type for a list of paths separated by ``os.pathsep``.
+
+    ``--extra-files a.cfg:b.cfg`` (``;`` on Windows) is ``["a.cfg", "b.cfg"]``,
+    each item checked as :class:`click.Path` checks one.
+    """
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Any:
+        """Return the list of paths in ``value``.
+
+        :param value: the option's value.
+        :param param: the option.
+        :param ctx: the click context.
+        """
+        convert_one = super().convert
+        items = self.split_envvar_value(value)
+        return [convert_one(item, param, ctx) for item in items]
 
 
 @click.command("run", short_help="Run a development server.")
@@ -210,13 +251,20 @@ def _split_paths(value: str | None) -> list[str]:
 @click.option("--port", "-p", default=5000, type=int, help="The port to bind to.")
 @click.option(
     "--cert",
-    type=click.Path(exists=True, dir_okay=False),
-    help="A TLS certificate file, to serve HTTPS; needs --key.",
+    type=CertParamType(),
+    is_eager=True,
+    help=(
+        "Serve HTTPS with this certificate file (and --key), 'adhoc' for a"
+        " made-up one (needs cryptography), or the 'module:name' of an"
+        " ssl.SSLContext."
+    ),
 )
 @click.option(
     "--key",
-    type=click.Path(exists=True, dir_okay=False),
-    help="The TLS private key file for --cert.",
+    type=click.Path(exists=True, dir_okay=False, resolve_path=True),
+    callback=validate_key,
+    expose_value=False,
+    help="The private key file for a --cert file.",
 )
 @click.option(
     "--debug/--no-debug",
@@ -232,11 +280,13 @@ def _split_paths(value: str | None) -> list[str]:
 )
 @click.option(
     "--extra-files",
+    type=SeparatedPathType(),
     metavar="PATHS",
     help=f"More files to watch, separated by {os.pathsep!r}.",
 )
 @click.option(
     "--exclude-patterns",
+    type=SeparatedPathType(),
     metavar="PATTERNS",
     help=f"File patterns not to watch, separated by {os.pathsep!r}.",
 )
@@ -245,21 +295,16 @@ def run_command(
     info: ScriptInfo,
     host: str,
     port: int,
-    cert: str | None,
-    key: str | None,
+    cert: SSLContextArg,
     reload: bool | None,
-    extra_files: str | None,
-    exclude_patterns: str | None,
+    extra_files: list[str] | None,
+    exclude_patterns: list[str] | None,
 ) -> None:
     """Serve the application's ASGI side with uvicorn for development.
 
     With --debug, the server restarts when the app's code or templates change.
     Do not use it in production: run uvicorn, gunicorn or granian there.
     """
-    if key and not cert:
-        raise click.BadParameter('"--cert" must also be given.', param_hint="--key")
-    if cert and not key:
-        raise click.BadParameter('Required when using "--cert".', param_hint="--key")
     # Loaded here, before the server starts, so a bad --app fails at once.
     app = info.load_app()
     if reload is None:
@@ -268,17 +313,32 @@ def run_command(
     reload = _reload_possible(
         reload, reload_env, "the application factory cannot be imported by name"
     )
+    reload = _reload_possible_with_tls(reload, cert)
     serve(
         app,
         host,
         port,
         reload=reload,
         reload_env=reload_env,
-        extra_files=_split_paths(extra_files),
-        exclude_patterns=_split_paths(exclude_patterns),
-        cert=cert,
-        key=key,
+        extra_files=extra_files or (),
+        exclude_patterns=exclude_patterns or (),
+        ssl_context=cert,
     )
+
+
+def _reload_possible_with_tls(reload: bool, ssl_context: Any) -> bool:
+    """Keep reloading on unless an SSLContext object would have to be copied."""
+    # The reloader starts worker processes from pickled settings, and an
+    # SSLContext cannot be pickled.
+    if reload and isinstance(ssl_context, ssl.SSLContext):
+        click.secho(
+            " * Reloading is off: an ssl.SSLContext cannot be handed to the"
+            " reloader's processes. Pass certificate and key files to reload.",
+            fg="yellow",
+            err=True,
+        )
+        return False
+    return reload
 
 
 def _reload_possible(reload: bool, env: Mapping[str, str] | None, why_not: str) -> bool:

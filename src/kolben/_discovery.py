@@ -11,12 +11,14 @@ import sys
 import traceback
 from collections.abc import Callable
 from types import ModuleType, TracebackType
-from typing import IO, Any
+from typing import IO, Any, Literal, overload
 
 import click
 from click.core import ParameterSource
 
+from ._envvars import adopt_flask_names, getenv, notice_flask_name
 from .app import Kolben
+from .helpers import get_debug_flag, get_load_dotenv
 
 #: Module files tried, in order, when no application is named.
 DEFAULT_FILES = ("wsgi.py", "app.py")
@@ -25,22 +27,15 @@ DEFAULT_NAMES = ("app", "application")
 #: Factory names tried, in order, when a module holds no application.
 FACTORY_NAMES = ("create_app", "make_app")
 
-#: The names of the files loaded by :func:`load_dotenv`, weakest first.
-DOTENV_FILES = (".kolbenenv", ".env")
+#: The names of the files loaded by :func:`load_dotenv`, weakest first:
+#: ``.flaskenv`` is read for projects moving from Flask.
+DOTENV_FILES = (".flaskenv", ".kolbenenv", ".env")
 
 NOT_FOUND_MESSAGE = (
     "Could not locate a kolben application. Use the 'kolben --app' option,"
     " 'KOLBEN_APP' environment variable, or a 'wsgi.py' or 'app.py' file in the"
     " current directory."
 )
-
-
-def get_debug_flag() -> bool:
-    """Return whether ``KOLBEN_DEBUG`` asks for debug mode."""
-    value = os.environ.get("KOLBEN_DEBUG")
-    if not value:
-        return False
-    return value.lower() not in ("0", "false", "no", "off")
 
 
 class NoAppException(click.UsageError):
@@ -128,6 +123,18 @@ def _import_failed(module_name: str) -> NoAppException:
         f"While importing {module_name!r}, an ImportError was raised:\n\n"
         f"{traceback.format_exc()}"
     )
+
+
+@overload
+def locate_app(
+    module_name: str, app_name: str | None, raise_if_not_found: Literal[True] = True
+) -> Kolben: ...
+
+
+@overload
+def locate_app(
+    module_name: str, app_name: str | None, raise_if_not_found: bool = ...
+) -> Kolben | None: ...
 
 
 def locate_app(
@@ -294,9 +301,7 @@ def load_app(import_path: str | None) -> Kolben:
     """
     if import_path:
         path, name = split_import_path(import_path)
-        app = locate_app(prepare_import(path), name)
-        assert app is not None  # raise_if_not_found is on
-        return app
+        return locate_app(prepare_import(path), name)
     for filename in DEFAULT_FILES:
         if not os.path.isfile(filename):
             continue
@@ -312,12 +317,15 @@ def load_dotenv(
     """Load ``.kolbenenv`` and ``.env`` (searched upwards), then ``path``.
 
     Variables already in the environment are never overwritten; ``.env``
-    wins over ``.kolbenenv`` and ``path`` over both. Returns whether any
-    variable was found. Without python-dotenv installed nothing is loaded,
-    and a tip is printed if such files are present.
+    wins over ``.kolbenenv``, which wins over a ``.flaskenv`` left from
+    Flask, and ``path`` wins over all of them. The ``flask`` command's
+    settings (``FLASK_APP``, ``FLASK_DEBUG``, ``FLASK_RUN_*``, ...) are then
+    copied to their unset ``KOLBEN_`` names. Returns whether any variable
+    was found. Without python-dotenv installed nothing is loaded, and a tip
+    is printed if such files are present.
 
     :param path: an extra file to load, as given to ``--env-file``.
-    :param load_defaults: load ``.kolbenenv`` and ``.env`` too.
+    :param load_defaults: load ``.kolbenenv``, ``.env`` and ``.flaskenv`` too.
     """
     try:
         import dotenv
@@ -334,12 +342,15 @@ def load_dotenv(
     for name in DOTENV_FILES if load_defaults else ():
         found = dotenv.find_dotenv(name, usecwd=True)
         if found:
+            if name == ".flaskenv":
+                notice_flask_name(".flaskenv", ".kolbenenv")
             data.update(dotenv.dotenv_values(found, encoding="utf-8"))
     if path is not None and os.path.isfile(path):
         data.update(dotenv.dotenv_values(path, encoding="utf-8"))
     for key, value in data.items():
         if value is not None and key not in os.environ:
             os.environ[key] = value
+    adopt_flask_names()
     return bool(data)
 
 
@@ -354,7 +365,8 @@ class ScriptInfo:
         precedence over ``app_import_path``.
     :param set_debug_flag: apply ``KOLBEN_DEBUG`` (``--debug``) to the
         loaded application.
-    :param load_dotenv_defaults: load ``.env`` and ``.kolbenenv``.
+    :param load_dotenv_defaults: load ``.env`` and ``.kolbenenv``; false
+        when ``KOLBEN_SKIP_DOTENV`` is set, whatever is passed.
     """
 
     def __init__(
@@ -367,7 +379,9 @@ class ScriptInfo:
         self.app_import_path = app_import_path
         self.create_app = create_app
         self.set_debug_flag = set_debug_flag
-        self.load_dotenv_defaults = load_dotenv_defaults
+        #: Whether the default env files are to be loaded; read by the
+        #: ``--env-file`` option, which does the loading.
+        self.load_dotenv_defaults = get_load_dotenv(load_dotenv_defaults)
         #: Free for commands to share data on.
         self.data: dict[Any, Any] = {}
         self._loaded_app: Kolben | None = None
@@ -385,7 +399,7 @@ class ScriptInfo:
                 )
         else:
             app = load_app(self.app_import_path)
-        if self.set_debug_flag and "KOLBEN_DEBUG" in os.environ:
+        if self.set_debug_flag and getenv("DEBUG") is not None:
             app.debug = get_debug_flag()
         self._loaded_app = app
         return app

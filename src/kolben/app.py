@@ -543,9 +543,11 @@ class Kolben(DispatchMixin, Scaffold):
         :param host: the interface; 127.0.0.1 unless ``SERVER_NAME`` says.
         :param port: the port; 5000 unless ``SERVER_NAME`` says.
         :param debug: set debug mode.
-        :param load_dotenv: load ``.env`` and ``.kolbenenv`` first.
+        :param load_dotenv: load ``.env`` and ``.kolbenenv`` (or a Flask
+            project's ``.flaskenv``) first.
         :param options: ``reload``, ``extra_files``, ``exclude_patterns``,
-            ``cert``, ``key``; others go to ``uvicorn.run``.
+            ``cert``, ``key``, ``ssl_context`` (``"adhoc"``, a ``(cert, key)``
+            pair or an SSLContext); others go to ``uvicorn.run``.
         """
         from ._devserver import run_app
 

@@ -1,148 +1,75 @@
-"""The ``kolben`` command: app discovery, ``run``, ``routes``, ``shell``."""
+"""The ``kolben`` command: app discovery, ``run``, ``routes``, ``shell``.
+
+The names are those of ``flask.cli``, with ``KolbenGroup`` for
+``FlaskGroup``; the command also reads the ``flask`` command's settings
+(``FLASK_APP``, ``.flaskenv``, ...) after its own, for projects moving over.
+"""
 
 from __future__ import annotations
 
-import code
-import functools
-import importlib
 import importlib.metadata
 import os
-import sys
+import platform
+import traceback
 from collections.abc import Callable, Sequence
-from operator import itemgetter
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.testing import CliRunner, Result
 
+from ._appgroup import AppGroup as AppGroup
+from ._appgroup import merge_cli_group as merge_cli_group
+from ._appgroup import with_appcontext as with_appcontext
+from ._commands import routes_command as routes_command
+from ._commands import shell_command as shell_command
+from ._devserver import SeparatedPathType as SeparatedPathType
 from ._devserver import run_command as run_command
+from ._devserver import show_server_banner as show_server_banner
 from ._discovery import NoAppException as NoAppException
 from ._discovery import ScriptInfo as ScriptInfo
 from ._discovery import _set_debug
-from ._discovery import get_debug_flag as get_debug_flag
+from ._discovery import find_app_by_string as find_app_by_string
+from ._discovery import find_best_app as find_best_app
 from ._discovery import load_dotenv as load_dotenv
+from ._discovery import locate_app as locate_app
 from ._discovery import pass_script_info as pass_script_info
-from .ctx import has_app_context
+from ._discovery import prepare_import as prepare_import
+from ._envvars import adopt_flask_names
+from ._tls import CertParamType as CertParamType
 from .globals import _cv_app
+from .helpers import get_debug_flag as get_debug_flag
+from .helpers import get_load_dotenv as get_load_dotenv
 
 if TYPE_CHECKING:
     from .app import Kolben
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 #: The entry-point group third-party packages add ``kolben`` commands to.
 PLUGIN_GROUP = "kolben.commands"
 
 
-def with_appcontext(f: F) -> F:
-    """Run a click command inside the application's context.
+def get_version(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """Print the Python and kolben versions and exit; ``--version``'s callback.
 
-    Commands registered with ``app.cli.command()`` get this by default.
-
-    Example::
-
-        @click.command()
-        @with_appcontext
-        def init_db():
-            db.create_all()
+    :param ctx: the click context.
+    :param param: the option.
+    :param value: whether the flag was given.
     """
-
-    @click.pass_context
-    def decorator(ctx: click.Context, /, *args: Any, **kwargs: Any) -> Any:
-        if not has_app_context():
-            app = ctx.ensure_object(ScriptInfo).load_app()
-            ctx.with_resource(app.app_context())
-        return ctx.invoke(f, *args, **kwargs)
-
-    return functools.update_wrapper(decorator, f)  # type: ignore[return-value]
-
-
-class AppGroup(click.Group):
-    """A click group whose commands run inside an app context by default.
-
-    ``app.cli`` is one. Pass ``with_appcontext=False`` to ``command()`` for a
-    command that does not need the application.
-
-    Example::
-
-        @app.cli.command()
-        @click.argument("name")
-        def create_user(name):
-            db.session.add(User(name=name))
-    """
-
-    @overload
-    def command(self, __func: Callable[..., Any]) -> click.Command: ...
-
-    @overload
-    def command(
-        self, *args: Any, **kwargs: Any
-    ) -> Callable[[Callable[..., Any]], click.Command]: ...
-
-    def command(
-        self, *args: Any, **kwargs: Any
-    ) -> click.Command | Callable[[Callable[..., Any]], click.Command]:
-        """Register a command, wrapped in :func:`with_appcontext`.
-
-        Works with and without parentheses: ``@app.cli.command`` or
-        ``@app.cli.command("name", with_appcontext=False)``.
-
-        :param args: passed to :meth:`click.Group.command`.
-        :param kwargs: likewise, plus ``with_appcontext`` (default ``True``).
-        """
-        if len(args) == 1 and callable(args[0]) and not kwargs:
-            return self.command()(args[0])
-        wrap = kwargs.pop("with_appcontext", True)
-
-        def decorator(f: Callable[..., Any]) -> click.Command:
-            if wrap:
-                f = with_appcontext(f)
-            command: click.Command = super(AppGroup, self).command(*args, **kwargs)(f)
-            return command
-
-        return decorator
-
-    @overload
-    def group(self, __func: Callable[..., Any]) -> click.Group: ...
-
-    @overload
-    def group(
-        self, *args: Any, **kwargs: Any
-    ) -> Callable[[Callable[..., Any]], click.Group]: ...
-
-    def group(
-        self, *args: Any, **kwargs: Any
-    ) -> click.Group | Callable[[Callable[..., Any]], click.Group]:
-        """Register a subgroup; it is an :class:`AppGroup` unless ``cls`` says.
-
-        :param args: passed to :meth:`click.Group.group`.
-        :param kwargs: likewise.
-        """
-        kwargs.setdefault("cls", AppGroup)
-        made: click.Group | Callable[[Callable[..., Any]], click.Group]
-        made = super().group(*args, **kwargs)
-        return made
-
-
-def merge_cli_group(
-    app_cli: click.Group, group: click.Group, cli_group: str | None, name: str
-) -> None:
-    """Add a blueprint's commands to ``app.cli``; the hook blueprints call.
-
-    :param app_cli: the application's command group.
-    :param group: the blueprint's command group.
-    :param cli_group: the group name to nest the commands under; ``None``
-        adds them to ``app_cli`` directly.
-    :param name: the default group name (the blueprint's name), used when
-        ``cli_group`` is the empty string.
-    """
-    if not group.commands:
+    if not value or ctx.resilient_parsing:
         return
-    if cli_group is None:
-        app_cli.commands.update(group.commands)
-        return
-    group.name = cli_group or name
-    app_cli.add_command(group)
+    version = importlib.metadata.version("kolben")
+    click.echo(f"Python {platform.python_version()}\nkolben {version}", color=ctx.color)
+    ctx.exit()
+
+
+#: The ``--version`` option :class:`KolbenGroup` adds.
+version_option = click.Option(
+    ["--version"],
+    help="Show the kolben and Python versions and exit.",
+    expose_value=False,
+    callback=get_version,
+    is_flag=True,
+    is_eager=True,
+)
 
 
 def _set_app(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
@@ -153,9 +80,7 @@ def _set_app(ctx: click.Context, param: click.Parameter, value: str | None) -> N
 def _load_env_file(
     ctx: click.Context, param: click.Parameter, value: str | None
 ) -> str | None:
-    defaults = ctx.ensure_object(ScriptInfo).load_dotenv_defaults and not (
-        os.environ.get("KOLBEN_SKIP_DOTENV")
-    )
+    defaults = ctx.ensure_object(ScriptInfo).load_dotenv_defaults
     if value is not None:
         try:
             import dotenv  # noqa: F401
@@ -209,7 +134,7 @@ class KolbenGroup(AppGroup):
     :param create_app: a function returning the application, for a custom
         command that always serves one app.
     :param add_version_option: add ``--version``.
-    :param load_dotenv: load ``.env`` and ``.kolbenenv``.
+    :param load_dotenv: load ``.env`` and ``.kolbenenv`` (and ``.flaskenv``).
     :param set_debug_flag: apply ``--debug`` to the loaded application.
     :param extra: passed to :class:`click.Group`.
     """
@@ -226,7 +151,7 @@ class KolbenGroup(AppGroup):
         params = list(extra.pop("params", None) or ())
         params.extend((_env_file_option, _app_option, _debug_option))
         if add_version_option:
-            params.append(_version_option)
+            params.append(version_option)
         # Options of every command read KOLBEN_<COMMAND>_<OPTION> as well,
         # e.g. KOLBEN_RUN_PORT; the global ones KOLBEN_APP and KOLBEN_DEBUG.
         extra.setdefault("context_settings", {}).setdefault(
@@ -261,14 +186,14 @@ class KolbenGroup(AppGroup):
                 continue
             self.add_command(command, ep.name)
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         """Return a built-in, plugin or application command.
 
         :param ctx: the click context.
-        :param cmd_name: the command name.
+        :param name: the command name.
         """
         self._load_plugin_commands()
-        command = super().get_command(ctx, cmd_name)
+        command = super().get_command(ctx, name)
         if command is not None:
             return command
         try:
@@ -281,7 +206,7 @@ class KolbenGroup(AppGroup):
         current = _cv_app.get(None)
         if current is None or current.app is not app:
             ctx.with_resource(app.app_context())
-        return app.cli.get_command(ctx, cmd_name)
+        return app.cli.get_command(ctx, name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Return the names of all commands, the application's included.
@@ -298,6 +223,10 @@ class KolbenGroup(AppGroup):
             # Still list the built-in commands, with the reason the app's
             # commands are missing.
             click.secho(f"Error: {e.format_message()}\n", err=True, fg="red")
+        except Exception:
+            # A factory that raises must not take --help down with it; its
+            # traceback is what the user needs to fix it.
+            click.secho(f"{traceback.format_exc()}\n", err=True, fg="red")
         return sorted(names)
 
     def make_context(
@@ -316,6 +245,9 @@ class KolbenGroup(AppGroup):
         """
         # Lets app.run() in the user's module know not to start a server.
         os.environ["KOLBEN_RUN_FROM_CLI"] = "true"
+        # Before any option is read: FLASK_APP, FLASK_RUN_PORT and the like
+        # from the environment count as their unset KOLBEN_ names.
+        adopt_flask_names()
         if "obj" not in extra and "obj" not in self.context_settings:
             extra["obj"] = ScriptInfo(
                 create_app=self.create_app,
@@ -339,121 +271,6 @@ class KolbenGroup(AppGroup):
             _env_file_option.handle_parse_result(ctx, {}, [])
             _app_option.handle_parse_result(ctx, {}, [])
         return super().parse_args(ctx, args)
-
-
-@click.command("routes", short_help="Show the routes of the app.")
-@click.option(
-    "--sort",
-    "-s",
-    type=click.Choice(("endpoint", "methods", "domain", "rule", "match")),
-    default="endpoint",
-    help=("Sort the routes by this column; 'match' is the order kolben tries them in."),
-)
-@click.option("--all-methods", is_flag=True, help="Show HEAD and OPTIONS too.")
-@with_appcontext
-def routes_command(sort: str, all_methods: bool) -> None:
-    """Show all registered routes with their endpoints and methods."""
-    app = _current_app()
-    rules = list(app.url_map.iter_rules())
-    if not rules:
-        click.echo("No routes were registered.")
-        return
-    hidden = set() if all_methods else {"HEAD", "OPTIONS"}
-    host_matching = app.url_map.host_matching
-    has_domain = any(r.host if host_matching else r.subdomain for r in rules)
-    rows = []
-    for rule in rules:
-        row = [rule.endpoint or "", ", ".join(sorted(set(rule.methods or ()) - hidden))]
-        if has_domain:
-            row.append((rule.host if host_matching else rule.subdomain) or "")
-        row.append(rule.rule)
-        rows.append(row)
-    headers = ["Endpoint", "Methods"]
-    columns = ["endpoint", "methods"]
-    if has_domain:
-        headers.append("Host" if host_matching else "Subdomain")
-        columns.append("domain")
-    headers.append("Rule")
-    columns.append("rule")
-    if sort in columns:
-        # A stable sort: rules equal in the column keep their match order.
-        rows.sort(key=itemgetter(columns.index(sort)))
-    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
-    template = "  ".join(f"{{{i}:<{w}}}" for i, w in enumerate(widths))
-    for row in [headers, ["-" * w for w in widths], *rows]:
-        click.echo(template.format(*row).rstrip())
-
-
-@click.command("shell", short_help="Run a shell in the app context.")
-@with_appcontext
-def shell_command() -> None:
-    """Run an interactive Python shell in the app's context.
-
-    ``app``, ``g`` and what the shell context processors return are in its
-    namespace. IPython is used when it is installed.
-    """
-    app = _current_app()
-    banner = (
-        f"Python {sys.version} on {sys.platform}\n"
-        f"App: {app.import_name}\n"
-        f"Instance: {app.instance_path}"
-    )
-    namespace: dict[str, Any] = {}
-    startup = os.environ.get("PYTHONSTARTUP")
-    if startup and os.path.isfile(startup):
-        # The user's own startup file, run as the plain interpreter does.
-        with open(startup, encoding="utf-8") as file:
-            exec(compile(file.read(), startup, "exec"), namespace)
-    namespace.update(app.make_shell_context())
-    try:
-        ipython = importlib.import_module("IPython")
-    except ImportError:
-        pass
-    else:
-        click.echo(banner)
-        ipython.start_ipython(argv=[], user_ns=namespace)
-        return
-    if sys.stdin.isatty():
-        _enable_completion(namespace)
-    code.interact(banner=banner, local=namespace)
-
-
-def _enable_completion(namespace: dict[str, Any]) -> None:
-    """Set up readline completion and history, as the plain interpreter does."""
-    hook = getattr(sys, "__interactivehook__", None)
-    if hook is None:
-        return
-    try:
-        import readline
-        from rlcompleter import Completer
-    except ImportError:
-        return
-    readline.set_completer(Completer(namespace).complete)
-    hook()
-
-
-def _current_app() -> Kolben:
-    ctx = _cv_app.get(None)
-    assert ctx is not None  # with_appcontext pushed one
-    return ctx.app
-
-
-_version_option = click.Option(
-    ["--version"],
-    is_flag=True,
-    expose_value=False,
-    is_eager=True,
-    help="Show the kolben and Python versions and exit.",
-    callback=lambda ctx, param, value: _print_version(ctx, value),
-)
-
-
-def _print_version(ctx: click.Context, value: bool) -> None:
-    if not value or ctx.resilient_parsing:
-        return
-    version = importlib.metadata.version("kolben")
-    click.echo(f"Python {sys.version.split()[0]}\nkolben {version}")
-    ctx.exit()
 
 
 cli = KolbenGroup(

@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
+from ._envvars import FLASK_PREFIX, KOLBEN_PREFIX, notice_flask_name
+
 DEFAULT_CONFIG: dict[str, Any] = {
     "DEBUG": False,
     "TESTING": False,
@@ -158,19 +160,28 @@ class Config(dict[str, Any]):
         a bool) and kept as strings where that fails. A double underscore
         sets a nested key: ``KOLBEN_DB__HOST`` sets ``config["DB"]["HOST"]``.
 
+        With the default prefix, ``FLASK_*`` variables are read too, so a
+        deployment's ``FLASK_SECRET_KEY`` is not ignored: ``KOLBEN_X`` wins
+        over ``FLASK_X``, and each Flask name used is noticed once on
+        standard error. A custom prefix reads only its own variables.
+
+        Example::
+
+            app.config.from_prefixed_env()  # KOLBEN_SECRET_KEY, FLASK_...
+
         :param prefix: the prefix, without the trailing underscore.
         :param loads: how values are parsed.
         """
-        prefix = f"{prefix}_"
-        for key in sorted(os.environ):
-            if not key.startswith(prefix):
-                continue
-            raw = os.environ[key]
+        names = _prefixed_names(f"{prefix}_")
+        if prefix == "KOLBEN":
+            names = _prefixed_names(FLASK_PREFIX, shadowed_by=KOLBEN_PREFIX) + names
+        for key, name in names:
+            raw = os.environ[name]
             try:
                 value = loads(raw)
             except Exception:
                 value = raw
-            *parents, tail = key[len(prefix) :].split("__")
+            *parents, tail = key.split("__")
             current: dict[str, Any] = self
             for part in parents:
                 current = current.setdefault(part, {})
@@ -209,6 +220,26 @@ class Config(dict[str, Any]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {dict.__repr__(self)}>"
+
+
+def _prefixed_names(prefix: str, shadowed_by: str = "") -> list[tuple[str, str]]:
+    """Return ``(key, variable)`` for each variable named ``prefix + key``.
+
+    :param prefix: the prefix, with its trailing underscore.
+    :param shadowed_by: leave out a key also set under this prefix; the
+        variables left in are noticed as stand-ins for it.
+    """
+    found = []
+    for name in sorted(os.environ):
+        if not name.startswith(prefix):
+            continue
+        key = name[len(prefix) :]
+        if shadowed_by:
+            if shadowed_by + key in os.environ:
+                continue
+            notice_flask_name(name, shadowed_by + key)
+        found.append((key, name))
+    return found
 
 
 def import_string(name: str) -> Any:

@@ -5,14 +5,44 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from ._envvars import getenv
+from .files import send_file as send_file
+from .files import send_from_directory as send_from_directory
 from .globals import _app_ctx, _cv_app, _req_ctx
 from .http.exceptions import Aborter, default_exceptions
 from .http.urls import iri_to_uri
+from .templating import get_template_attribute as get_template_attribute
 
 if TYPE_CHECKING:
     from .response import Response
 
 _aborter = Aborter(default_exceptions)
+
+#: Values of ``KOLBEN_DEBUG`` and ``KOLBEN_SKIP_DOTENV`` that mean "no".
+_FALSE_VALUES = ("0", "false", "no", "off")
+
+
+def get_debug_flag() -> bool:
+    """Return whether ``KOLBEN_DEBUG`` (or ``FLASK_DEBUG``) asks for debug mode.
+
+    Unset, empty, ``0``, ``false``, ``no`` and ``off`` mean no.
+    """
+    value = getenv("DEBUG")
+    return bool(value and value.lower() not in _FALSE_VALUES)
+
+
+def get_load_dotenv(default: bool = True) -> bool:
+    """Return whether to load the default env files ``.env`` and ``.kolbenenv``.
+
+    ``KOLBEN_SKIP_DOTENV`` (or ``FLASK_SKIP_DOTENV``) set to a true value
+    skips them; ``0``, ``false``, ``no`` and ``off`` do not.
+
+    :param default: the answer when the variable is unset or empty.
+    """
+    value = getenv("SKIP_DOTENV")
+    if not value:
+        return default
+    return value.lower() in _FALSE_VALUES
 
 
 def url_for(

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from kolben import _envvars
 from kolben.cli import cli
 
 #: A minimal app module; tests format in the attribute line they need.
@@ -31,13 +32,16 @@ def index():
     return "hello from {name}"
 """
 
+#: Settings the command reads, in its own and in Flask's spelling.
+_OWN_PREFIXES = ("KOLBEN_", "FLASK_")
+
 WriteFile = Callable[[str, str], Path]
 Invoke = Callable[..., Result]
 
 
 def kolben_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """Return the environment for a ``kolben`` subprocess: no stray KOLBEN_*."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KOLBEN_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_OWN_PREFIXES)}
     # Never reuse a stale .pyc when a test edits a module within a second.
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["PYTHONUNBUFFERED"] = "1"
@@ -89,8 +93,10 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))
     saved = dict(os.environ)
-    for name in [k for k in os.environ if k.startswith("KOLBEN_")]:
+    for name in [k for k in os.environ if k.startswith(_OWN_PREFIXES)]:
         del os.environ[name]
+    # Each Flask name is noticed once per process; every test starts afresh.
+    monkeypatch.setattr(_envvars, "_noticed", set())
     os.environ.pop("PYTHONSTARTUP", None)
     yield tmp_path
     os.environ.clear()

@@ -372,7 +372,7 @@ def test_shell_prefers_ipython(
 
 
 def test_shell_completion_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kolben import cli
+    from kolben import _commands as cli
 
     hooked: list[bool] = []
     monkeypatch.setattr(

@@ -1,9 +1,11 @@
-"""``kolben run --cert --key`` serves HTTPS on loopback."""
+"""``kolben run --cert --key`` and ``--cert adhoc`` serve HTTPS on loopback."""
 
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import trustme
+from cryptography import x509
 
 from tests.cli.conftest import kolben_env
 from tests.e2e._live import HOST, free_port
@@ -76,3 +79,41 @@ def _get_when_up(
         finally:
             conn.close()
     pytest.fail(f"no HTTPS answer within 20 s:\n{log.read_text()}")
+
+
+@pytest.mark.e2e
+def test_run_serves_https_with_an_adhoc_certificate(tmp_path: Path) -> None:
+    (tmp_path / "tls_app.py").write_text(APP)
+    port = free_port()
+    log = tmp_path / "server.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kolben.cli", "--app", "tls_app.py", "run"]
+            + ["--host", HOST, "--port", str(port), "--cert", "adhoc"],
+            cwd=tmp_path,
+            env=kolben_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    # The certificate is made up on start, so no CA vouches for it; the test
+    # checks what it is instead.
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        body = _get_when_up(port, context, process, log)
+        with socket.create_connection((HOST, port), timeout=5) as raw:
+            with context.wrap_socket(raw) as tls:
+                der = tls.getpeercert(binary_form=True)
+    finally:
+        process.send_signal(signal.SIGINT)
+        status = process.wait(timeout=15)
+    assert body == b'{"scheme":"https","secure":true}\n'
+    assert der is not None
+    cert = x509.load_der_x509_certificate(der)
+    names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    addresses = names.value.get_values_for_type(x509.IPAddress)
+    assert ipaddress.ip_address(HOST) in addresses
+    assert f"Running on https://{HOST}:{port}" in log.read_text()
+    assert status in (0, -signal.SIGINT)

@@ -245,3 +245,38 @@ def test_app_run_under_the_command_is_ignored(
     Kolben("nested").run()
     assert capsys.readouterr().err == ""
     assert not served
+
+
+def test_app_run_ssl_context_as_flask_takes_it(
+    isolated: Path,
+    write_file: WriteFile,
+    served: list[tuple[Any, dict[str, Any]]],
+) -> None:
+    app = Kolben("script")
+    app.run(load_dotenv=False, ssl_context="adhoc")
+    options = served[-1][1]
+    with open(options["ssl_certfile"], encoding="ascii") as file:
+        assert file.read().startswith("-----BEGIN CERTIFICATE-----")
+    assert os.path.isfile(options["ssl_keyfile"])
+    cert, key = write_file("cert.pem", ""), write_file("key.pem", "")
+    app.run(load_dotenv=False, ssl_context=(str(cert), str(key)))
+    assert served[-1][1]["ssl_certfile"] == str(cert)
+    assert served[-1][1]["ssl_keyfile"] == str(key)
+
+
+def test_run_with_an_ssl_context_object(
+    invoke: Invoke, write_file: WriteFile, served: list[tuple[Any, dict[str, Any]]]
+) -> None:
+    write_file("hello.py", HELLO)
+    write_file(
+        "tlsmod.py",
+        "import ssl\ncontext = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)\n",
+    )
+    result = invoke("-A", "hello", "run", "--reload", "--cert", "tlsmod:context")
+    assert result.exit_code == 0, result.output
+    assert "Reloading is off: an ssl.SSLContext cannot be handed" in result.output
+    assert "Running on https://127.0.0.1:5000" in result.output
+    app, options = served[-1]
+    assert isinstance(app, Kolben) and "reload" not in options
+    factory = options["ssl_context_factory"]
+    assert factory(None, None) is sys.modules["tlsmod"].context
