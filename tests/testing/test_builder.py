@@ -197,11 +197,12 @@ def test_from_values_is_werkzeugs() -> None:
     def seen(req: Any) -> Any:
         return (req.url, req.method, req.args.to_dict(), req.form.to_dict(), req.host)
 
-    for args, kwargs in [
+    cases: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
         (("/x?a=1", "http://h.test/r/"), {"method": "POST", "data": {"b": "2"}}),
         (("/x", "http://h.test/", {"q": "1"}, "PATCH"), {}),
         ((), {"headers": {"Host": "given.test"}}),
-    ]:
+    ]
+    for args, kwargs in cases:
         expected = seen(WerkzeugRequest.from_values(*args, **kwargs))
         assert seen(Request.from_values(*args, **kwargs)) == expected
 
