@@ -12,7 +12,7 @@ import io
 import json as _json
 import sys
 from collections.abc import Iterable, Iterator, Mapping
-from typing import IO, TYPE_CHECKING, Any, TypeVar, overload
+from typing import IO, TYPE_CHECKING, Any, TypeGuard, TypeVar, overload
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from ..http.auth import Authorization
@@ -179,11 +179,7 @@ class EnvironBuilder:
             self.content_length = content_length
         self.closed = False
         if auth is not None:
-            if isinstance(auth, tuple):
-                auth = Authorization(
-                    "basic", {"username": auth[0], "password": auth[1]}
-                )
-            self.headers.set("Authorization", auth.to_header())
+            self.headers.set("Authorization", _auth_header(auth))
         if json is not None:
             if data is not None:
                 raise TypeError("Give either 'data' or 'json', not both.")
@@ -459,7 +455,7 @@ class EnvironBuilder:
         stream, given = self._input_stream, self.headers.get("Content-Length")
         content_type, mimetype = self.content_type, self.mimetype
         if stream is not None:
-            if given is not None or not stream.seekable():
+            if given is not None or not _seekable(stream):
                 return stream, given, content_type
             start = stream.tell()
             stream.seek(0, io.SEEK_END)
@@ -549,6 +545,19 @@ class EnvironBuilder:
             self.close()
         except Exception:  # nothing to report to during collection
             pass
+
+
+def _auth_header(auth: Authorization | tuple[str, str]) -> str:
+    """The Authorization header; a ``(username, password)`` tuple is Basic."""
+    if isinstance(auth, tuple):
+        auth = Authorization("basic", {"username": auth[0], "password": auth[1]})
+    return auth.to_header()
+
+
+def _seekable(stream: Any) -> TypeGuard[IO[bytes]]:
+    """Whether a body stream can be measured and rewound."""
+    seekable = getattr(stream, "seekable", None)
+    return seekable is not None and bool(seekable())
 
 
 def _latin1(text: str) -> str:

@@ -27,7 +27,7 @@ from ..http.headers import Headers
 from ..http.status import status_line
 from ..request import Request
 from ..response import Response
-from ._builder import EnvironBuilder
+from ._builder import EnvironBuilder, _seekable
 from ._spec import RequestSpec
 
 if TYPE_CHECKING:
@@ -308,7 +308,7 @@ class KolbenClient:
         if response.status_code in (307, 308):
             # The same request again, body included.
             stream = builder.input_stream
-            if stream is not None and stream.seekable():
+            if _seekable(stream):
                 stream.seek(response._input_start)
         else:
             if builder.method != "HEAD":
@@ -323,7 +323,7 @@ class KolbenClient:
         self._pop_preserved()
         self._add_cookies(environ)
         stream = environ.get("wsgi.input")
-        start = stream.tell() if stream is not None and stream.seekable() else 0
+        start = stream.tell() if _seekable(stream) else 0
         preserved: list[AppContext] = []
         if self.preserve_context:
             environ["kolben.preserve_context"] = preserved.append

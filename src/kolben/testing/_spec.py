@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote_to_bytes
 
-from ._builder import EnvironBuilder
+from ._builder import EnvironBuilder, _seekable
 
 if TYPE_CHECKING:
     from ..app import Kolben
@@ -182,7 +182,7 @@ def _read_body(environ: Mapping[str, Any]) -> bytes:
     if stream is None:
         return b""
     length = str(environ.get("CONTENT_LENGTH") or "")
-    start = stream.tell() if stream.seekable() else None
+    start = stream.tell() if _seekable(stream) else None
     body: bytes = stream.read(int(length)) if length.isdigit() else stream.read()
     if start is not None:
         # Left as found: a followed 307 redirect sends the body again.
