@@ -59,6 +59,25 @@ def test_test_request_context(app: Kolben) -> None:
         assert request.endpoint == "user"
 
 
+def test_test_request_context_url_from_config() -> None:
+    app = Kolben("urls", subdomain_matching=True)
+    app.config.update(
+        SERVER_NAME="example.test",
+        APPLICATION_ROOT="/root",
+        PREFERRED_URL_SCHEME="https",
+    )
+    app.add_url_rule("/p", "p", lambda: "", subdomain="api")
+    # Positional as in Flask: path, base_url, subdomain, url_scheme.
+    with app.test_request_context("/p?a=1", None, "api", "http"):
+        assert request.url == "http://api.example.test/root/p?a=1"
+        assert request.endpoint == "p"
+    with app.test_request_context("/p"):
+        assert request.url == "https://example.test/root/p"
+        assert request.remote_addr is None  # no client made it, as in Flask
+    with app.test_request_context("/p", base_url="http://h.test:8080/"):
+        assert (request.host, request.root_path) == ("h.test:8080", "")
+
+
 def test_contexts_nest_and_restore(app: Kolben) -> None:
     other = Kolben("other")
     with app.app_context():

@@ -444,10 +444,13 @@ def test_raw_utf8_query_and_cookie_bytes(app: Kolben, protocol: str) -> None:
     # Browsers may send UTF-8 unescaped; servers hand it over as latin-1 text.
     r = client.get(
         "/",
-        query_string="q=é".encode().decode("latin-1"),
+        environ_overrides={"QUERY_STRING": "q=é".encode().decode("latin-1")},
         headers={"Cookie": "c=ü".encode().decode("latin-1")},
     )
     assert r.json == {"q": "é", "c": "ü"}
+    # A query string given as text is sent as UTF-8, as Werkzeug's client does.
+    r = client.get("/", query_string="q=é", headers={"Cookie": "c=1"})
+    assert r.json == {"q": "é", "c": "1"}
 
 
 def test_jsonify_request_args(app: Kolben, client: KolbenClient) -> None:

@@ -46,4 +46,9 @@ def environ_from_scope(scope: dict[str, Any], body: IO[bytes]) -> dict[str, Any]
             continue
         key = "HTTP_" + name
         environ[key] = f"{environ[key]},{value}" if key in environ else value
+    extra = scope.get("kolben.environ")
+    if extra:
+        # The test client's keys that a scope has no field for
+        # (``errors_stream``, ``environ_overrides``): seen as under WSGI.
+        environ.update(extra)
     return environ

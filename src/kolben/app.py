@@ -610,27 +610,41 @@ class Kolben(DispatchMixin, Scaffold):
         return ctx
 
     def test_request_context(self, *args: Any, **kwargs: Any) -> AppContext:
-        """Return a request context built from test client arguments.
+        """Return a request context for a request built from the arguments.
 
         Example::
 
             with app.test_request_context("/users/1?q=x", method="POST"):
                 assert request.args["q"] == "x"
-        """
-        from .testing import build_environ
 
-        return self.request_context(build_environ(self, *args, **kwargs))
+        :param args: :class:`~kolben.testing.EnvironBuilder` arguments after
+            the app (path, base_url, subdomain, url_scheme, ...).
+        :param kwargs: :class:`~kolben.testing.EnvironBuilder` arguments.
+        """
+        from .testing import EnvironBuilder
+
+        builder = EnvironBuilder(self, *args, **kwargs)
+        try:
+            return self.request_context(builder.get_environ())
+        finally:
+            builder.close()
 
     def test_client(self, use_cookies: bool = True, **kwargs: Any) -> KolbenClient:
         """Return a test client that drives the app through WSGI or ASGI.
 
+        Example::
+
+            client = app.test_client(protocol="asgi")
+            assert client.get("/").status_code == 200
+
         :param use_cookies: keep cookies between requests.
-        :param kwargs: ``protocol="wsgi"`` (default) or ``protocol="asgi"``.
+        :param kwargs: passed to the client class: ``protocol="wsgi"``
+            (default) or ``"asgi"``, ``allow_subdomain_redirects``.
         """
         from .testing import KolbenClient
 
         cls = self.test_client_class or KolbenClient
-        return cls(self, use_cookies=use_cookies, **kwargs)
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
 
     def test_cli_runner(self, **kwargs: Any) -> KolbenCliRunner:
         """Return a click runner that invokes the app's commands in tests.

@@ -13,12 +13,22 @@ if TYPE_CHECKING:
 
 
 class _ErrorStream:
-    """``wsgi.errors`` during a WSGI request, ``sys.stderr`` otherwise."""
+    """``wsgi.errors`` during a WSGI request, ``sys.stderr`` otherwise.
+
+    Under ASGI that is ``sys.stderr`` too, unless a test client request gave
+    an ``errors_stream``.
+    """
 
     def _stream(self) -> TextIO:
         ctx = _cv_app.get(None)
-        if ctx is not None and ctx.request is not None and ctx.request.scope is None:
-            stream = ctx.request.environ.get("wsgi.errors")
+        if ctx is not None and ctx.request is not None:
+            scope = ctx.request.scope
+            if scope is None:
+                stream = ctx.request.environ.get("wsgi.errors")
+            else:
+                # PERF: not request.environ, which under ASGI would be built
+                # for this; only the test client's ``errors_stream=`` is here.
+                stream = scope.get("kolben.environ", {}).get("wsgi.errors")
             if stream is not None:
                 return stream  # type: ignore[no-any-return]
         return sys.stderr

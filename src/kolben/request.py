@@ -128,6 +128,28 @@ class Request:
             self._holds_resources = True
         return self
 
+    @classmethod
+    def from_values(cls, *args: Any, **kwargs: Any) -> Request:
+        """Build a request from test client arguments, for tests of code that
+        takes a request.
+
+        The arguments are :class:`~kolben.testing.EnvironBuilder`'s without the
+        app (``path, base_url, query_string, method, ...``); pass ``app=`` to
+        bind one::
+
+            request = Request.from_values("/?q=1", method="POST", data={"a": "b"})
+
+        :param args: the builder's arguments, in their order.
+        :param kwargs: the builder's arguments.
+        """
+        from .testing import EnvironBuilder
+
+        builder = EnvironBuilder._from_plain_args(args, kwargs)
+        try:
+            return builder.get_request(cls)
+        finally:
+            builder.close()
+
     # -- the request line --------------------------------------------------
 
     @lazy

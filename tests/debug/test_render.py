@@ -88,6 +88,7 @@ def test_request_values_are_escaped(app: Kolben) -> None:
         data={"<script>field": "v", "up": (b"data", "<script>.txt")},
     )
     page = render_html(report_for(lambda: raise_with_local("boom", 1), request))
+    request.close()  # the uploaded file's spool; no context was pushed to do it
     assert "<script" not in page
     assert "&lt;script&gt;h&lt;/script&gt;" in page
     assert "&lt;script&gt;q&lt;/script&gt;" in page
