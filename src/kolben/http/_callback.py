@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -39,7 +39,7 @@ class CallbackDict(dict[K, V]):
         super().__delitem__(key)
         self._changed()
 
-    def __ior__(self, other: Any) -> CallbackDict[K, V]:  # type: ignore[override,misc]
+    def __ior__(self, other: Any) -> Self:  # type: ignore[override,misc]
         self.update(other)
         return self
 
