@@ -59,7 +59,7 @@ class header_property(Generic[T]):  # noqa: N801 - named like property
         except (ValueError, TypeError):
             return self.default
 
-    def __set__(self, obj: Any, value: T | None) -> None:
+    def __set__(self, obj: Any, value: Any) -> None:
         if self.read_only:
             raise AttributeError(
                 f"{self.attr!r} is read-only: it is the request's"
