@@ -228,6 +228,10 @@ class ResponseHeaderAttributes:
         else:
             self.headers["Retry-After"] = str(value)
 
+    @retry_after.deleter
+    def retry_after(self) -> None:
+        self.headers.pop("Retry-After", None)
+
     @property
     def content_range(self) -> ContentRange:
         """The Content-Range header; an unset ContentRange when there is none.
@@ -254,6 +258,10 @@ class ResponseHeaderAttributes:
             self.headers["Content-Range"] = (
                 value if isinstance(value, str) else value.to_header()
             )
+
+    @content_range.deleter
+    def content_range(self) -> None:
+        self.headers.pop("Content-Range", None)
 
     @property
     def www_authenticate(self) -> WWWAuthenticate:
