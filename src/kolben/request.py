@@ -12,25 +12,17 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from . import json as _json
 from ._body import iter_stream, parse_content_length, wsgi_body_stream
 from ._internal import lazy
-from .http.accept import (
-    CharsetAccept,
-    LanguageAccept,
-    MIMEAccept,
-    parse_accept_header,
-)
-from .http.auth import Authorization
-from .http.cache_control import RequestCacheControl, parse_cache_control_header
+from ._request_headers import RequestHeaderAttributes
 from .http.cookies import parse_cookie
 from .http.exceptions import BadRequest, SecurityError
 from .http.files import FileStorage
 from .http.forms import parse_form_data
 from .http.headers import Headers, parse_options_header
 from .http.multidict import CombinedMultiDict, ImmutableMultiDict, MultiDict
-from .http.range import Range, parse_range_header
 from .http.urls import parse_qs, unquote_path, wsgi_decoding_dance
-from .http.useragent import UserAgent
 
 if TYPE_CHECKING:
     from .routing import Rule
@@ -45,7 +37,7 @@ _PERCENT = ord("%")
 _host_re = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]+)(?::\d*)?$")
 
 
-class Request:
+class Request(RequestHeaderAttributes):
     """An HTTP request, as Flask's ``request`` object presents it.
 
     :param environ: the WSGI environment. Under ASGI use :meth:`from_scope`.
@@ -62,7 +54,18 @@ class Request:
     default_max_form_memory_size: int | None = 500_000
     default_max_form_parts: int | None = 1000
     default_max_json_depth: int = 100
-    parameter_storage_class = ImmutableMultiDict
+    #: The classes that hold parsed query strings, forms and cookies, and
+    #: lists such as :attr:`access_route`; subclasses may change them.
+    parameter_storage_class: type[ImmutableMultiDict[Any, Any]] = ImmutableMultiDict
+    dict_storage_class: type[ImmutableMultiDict[Any, Any]] = ImmutableMultiDict
+    list_storage_class: type[list[Any]] = list
+    #: Decodes JSON bodies when no app is attached; the app's JSON provider
+    #: does otherwise.
+    json_module: Any = _json
+    # Per-request limits set on the request; ``None`` means "from config".
+    _max_content_length: int | None = None
+    _max_form_memory_size: int | None = None
+    _max_form_parts: int | None = None
 
     #: The ASGI scope; ``None`` under WSGI.
     scope: dict[str, Any] | None = None
@@ -283,8 +286,64 @@ class Request:
         """The client and proxies from X-Forwarded-For, then the peer."""
         forwarded = self.headers.get("X-Forwarded-For")
         if forwarded:
-            return [x.strip() for x in forwarded.split(",") if x.strip()]
-        return [self.remote_addr] if self.remote_addr else []
+            return self.list_storage_class(
+                [x.strip() for x in forwarded.split(",") if x.strip()]
+            )
+        return self.list_storage_class([self.remote_addr] if self.remote_addr else [])
+
+    @property
+    def script_root(self) -> str:
+        """The prefix the app is mounted at; the same as :attr:`root_path`."""
+        return self.root_path
+
+    @property
+    def root_url(self) -> str:
+        """The scheme, host and root path, with a trailing slash."""
+        return self.url_root
+
+    @lazy
+    def trusted_hosts(self) -> list[str] | None:
+        """The hosts the app answers for: ``TRUSTED_HOSTS``, or ``None`` for any.
+
+        The app checks the Host against its config before routing; set a
+        list on a subclass to use the same value outside an app.
+        """
+        if self.app is None:
+            return None
+        hosts = self.app.config.get("TRUSTED_HOSTS")
+        return list(hosts) if hosts is not None else None
+
+    @property
+    def remote_user(self) -> str | None:
+        """The user the server authenticated (``REMOTE_USER``), if any."""
+        if self.scope is not None and "environ" not in self.__dict__:
+            # ASGI has no such field; only middleware writing the environ sets it.
+            return None
+        user = self.environ.get("REMOTE_USER")
+        return str(user) if user is not None else None
+
+    @property
+    def is_multithread(self) -> bool:
+        """Whether other threads may handle requests in this process."""
+        if self.scope is not None:
+            # Sync views run in a thread pool under ASGI.
+            return True
+        return bool(self.environ.get("wsgi.multithread", False))
+
+    @property
+    def is_multiprocess(self) -> bool:
+        """Whether other processes may handle requests for this app."""
+        if self.scope is not None:
+            # An ASGI server may run workers; the built environ says the same.
+            return True
+        return bool(self.environ.get("wsgi.multiprocess", False))
+
+    @property
+    def is_run_once(self) -> bool:
+        """Whether the process handles only this request (CGI)."""
+        if self.scope is not None:
+            return False
+        return bool(self.environ.get("wsgi.run_once", False))
 
     # -- headers and what is parsed from them --------------------------------
 
@@ -306,7 +365,7 @@ class Request:
         """The cookies the client sent. A malformed header gives what parses."""
         # Header values are latin-1 text of the raw bytes; the parser decodes.
         raw = self.headers.get("Cookie", "").encode("latin-1")
-        return parse_cookie(raw, cls=ImmutableMultiDict)
+        return parse_cookie(raw, cls=self.dict_storage_class)
 
     @lazy
     def _content_type(self) -> tuple[str, dict[str, str]]:
@@ -343,53 +402,6 @@ class Request:
             mt.startswith("application/") and mt.endswith("+json")
         )
 
-    @lazy
-    def authorization(self) -> Authorization | None:
-        """The parsed Authorization header (Basic, Bearer or other)."""
-        return Authorization.from_header(self.headers.get("Authorization"))
-
-    @lazy
-    def accept_mimetypes(self) -> MIMEAccept:
-        """The parsed Accept header."""
-        return parse_accept_header(self.headers.get("Accept"), MIMEAccept)
-
-    @lazy
-    def accept_languages(self) -> LanguageAccept:
-        """The parsed Accept-Language header."""
-        return parse_accept_header(self.headers.get("Accept-Language"), LanguageAccept)
-
-    @lazy
-    def accept_charsets(self) -> CharsetAccept:
-        """The parsed Accept-Charset header."""
-        return parse_accept_header(self.headers.get("Accept-Charset"), CharsetAccept)
-
-    @lazy
-    def cache_control(self) -> RequestCacheControl:
-        """The parsed Cache-Control header."""
-        return parse_cache_control_header(
-            self.headers.get("Cache-Control"), cls=RequestCacheControl
-        )
-
-    @lazy
-    def range(self) -> Range | None:
-        """The parsed Range header."""
-        return parse_range_header(self.headers.get("Range"))
-
-    @lazy
-    def user_agent(self) -> UserAgent:
-        """The User-Agent header."""
-        return UserAgent(self.headers.get("User-Agent", ""))
-
-    @property
-    def referrer(self) -> str | None:
-        """The Referer header."""
-        return self.headers.get("Referer")
-
-    @property
-    def origin(self) -> str | None:
-        """The Origin header."""
-        return self.headers.get("Origin")
-
     # -- routing ---------------------------------------------------------------
 
     @property
@@ -423,9 +435,65 @@ class Request:
 
     @property
     def max_content_length(self) -> int | None:
-        """The largest body accepted (``MAX_CONTENT_LENGTH``)."""
+        """The largest body accepted; 413 past it.
+
+        The app's ``MAX_CONTENT_LENGTH`` unless set on this request, which
+        a view does before reading the body to change the limit for itself.
+        """
+        if self._max_content_length is not None:
+            return self._max_content_length
         limit = self._limit("MAX_CONTENT_LENGTH", self.default_max_content_length)
         return int(limit) if limit is not None else None
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+    @property
+    def max_form_memory_size(self) -> int | None:
+        """The largest non-file field of a multipart form; 413 past it.
+
+        The app's ``MAX_FORM_MEMORY_SIZE`` unless set on this request.
+        """
+        if self._max_form_memory_size is not None:
+            return self._max_form_memory_size
+        limit = self._limit("MAX_FORM_MEMORY_SIZE", self.default_max_form_memory_size)
+        return int(limit) if limit is not None else None
+
+    @max_form_memory_size.setter
+    def max_form_memory_size(self, value: int | None) -> None:
+        self._max_form_memory_size = value
+
+    @property
+    def max_form_parts(self) -> int | None:
+        """The most fields a multipart form may have; 413 past it.
+
+        The app's ``MAX_FORM_PARTS`` unless set on this request.
+        """
+        if self._max_form_parts is not None:
+            return self._max_form_parts
+        limit = self._limit("MAX_FORM_PARTS", self.default_max_form_parts)
+        return int(limit) if limit is not None else None
+
+    @max_form_parts.setter
+    def max_form_parts(self, value: int | None) -> None:
+        self._max_form_parts = value
+
+    @property
+    def want_form_data_parsed(self) -> bool:
+        """Whether the request carries a body to parse (it has a Content-Type)."""
+        return "Content-Type" in self.headers
+
+    @property
+    def input_stream(self) -> BinaryIO:
+        """The body as the server gave it, without the content limits.
+
+        Under WSGI this is ``wsgi.input``; under ASGI the received body.
+        Prefer :attr:`stream`, which stops at the declared length.
+        """
+        if self.scope is not None:
+            return self.stream
+        return self.environ["wsgi.input"]  # type: ignore[no-any-return]
 
     @lazy
     def stream(self) -> BinaryIO:
@@ -471,12 +539,8 @@ class Request:
             form, files = parse_form_data(
                 self.content_type,
                 iter_stream(self.stream),
-                max_form_memory_size=self._limit(
-                    "MAX_FORM_MEMORY_SIZE", self.default_max_form_memory_size
-                ),
-                max_form_parts=self._limit(
-                    "MAX_FORM_PARTS", self.default_max_form_parts
-                ),
+                max_form_memory_size=self.max_form_memory_size,
+                max_form_parts=self.max_form_parts,
             )
         self.__dict__["form"] = ImmutableMultiDict(form)
         self.__dict__["files"] = ImmutableMultiDict(files)
@@ -541,6 +605,9 @@ class Request:
 
         depth = self._limit("MAX_JSON_DEPTH", self.default_max_json_depth)
         check_depth(data, depth)
+        if self.json_module is not _json:
+            # A subclass chose its own decoder, as Flask allows.
+            return self.json_module.loads(data)
         if self.app is not None:
             return self.app.json.loads(data)
         return loads(data)

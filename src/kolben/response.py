@@ -11,14 +11,16 @@ from collections.abc import AsyncIterable, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from ._internal import lazy
+from . import json as _json
+from ._response_headers import ResponseHeaderAttributes
+from ._response_wsgi import ResponseWSGI
 from .globals import _cv_app
-from .http.cache_control import ResponseCacheControl, parse_cache_control_header
+from .http._callback import CallbackDict
 from .http.cookies import dump_cookie
-from .http.dates import http_date, parse_date
+from .http.dates import http_date
 from .http.etag import generate_etag, is_resource_modified, quote_etag, unquote_etag
 from .http.exceptions import RangeNotSatisfiable
-from .http.headers import Headers, parse_options_header
+from .http.headers import Headers, dump_options_header, parse_options_header
 from .http.range import parse_range_header
 from .http.status import _STATUS_LINES, HTTP_STATUS_CODES, status_line
 
@@ -49,7 +51,7 @@ def _content_type(mimetype: str) -> str:
     return ct
 
 
-class Response:
+class Response(ResponseHeaderAttributes, ResponseWSGI):
     """An HTTP response.
 
     :param response: the body: str, bytes, or an iterable (sync or async) of
@@ -71,6 +73,8 @@ class Response:
     default_max_cookie_size = 4093
     #: The body: a list of bytes when buffered, else the iterable to stream.
     response: Any
+    #: Decodes :meth:`get_json`; set a module with ``loads`` to change it.
+    json_module: Any = _json
 
     def __init__(
         self,
@@ -228,8 +232,11 @@ class Response:
         else:
             value = bytes(value)
         self.response = [value]
-        # PERF: a name and a number need no checking for CR or LF.
-        self.headers._replace(("Content-Length", str(len(value))))
+        if self._on_close:
+            self._close_with_body()
+        if self.automatically_set_content_length:
+            # PERF: a name and a number need no checking for CR or LF.
+            self.headers._replace(("Content-Length", str(len(value))))
 
     data = property(get_data, set_data, doc="The body as bytes.")
 
@@ -255,6 +262,8 @@ class Response:
                 return None
             raise ValueError(f"The response mimetype is {self.mimetype!r}, not JSON.")
         try:
+            if self.json_module is not _json:
+                return self.json_module.loads(self.get_data())
             return loads(self.get_data())
         except ValueError:
             if silent:
@@ -288,71 +297,38 @@ class Response:
 
     @property
     def mimetype_params(self) -> dict[str, str]:
-        """The Content-Type parameters."""
-        return parse_options_header(self.headers.get("Content-Type"))[1]
+        """The Content-Type parameters; changes rewrite the header."""
+
+        def on_update(params: dict[str, str]) -> None:
+            self.headers["Content-Type"] = dump_options_header(self.mimetype, params)
+
+        params = parse_options_header(self.headers.get("Content-Type"))[1]
+        return CallbackDict(params, on_update)
 
     @property
     def content_type(self) -> str | None:
-        """The Content-Type header."""
+        """The Content-Type header; ``None`` removes it."""
         return self.headers.get("Content-Type")
 
     @content_type.setter
-    def content_type(self, value: str) -> None:
-        self.headers["Content-Type"] = value
+    def content_type(self, value: str | None) -> None:
+        if value is None:
+            self.headers.pop("Content-Type", None)
+        else:
+            self.headers["Content-Type"] = value
 
     @property
     def content_length(self) -> int | None:
-        """The Content-Length header as an int."""
+        """The Content-Length header as an int; ``None`` removes it."""
         value = self.headers.get("Content-Length")
         return int(value) if value and value.isdigit() else None
 
     @content_length.setter
-    def content_length(self, value: int) -> None:
-        self.headers["Content-Length"] = str(value)
-
-    @property
-    def location(self) -> str | None:
-        """The Location header."""
-        return self.headers.get("Location")
-
-    @location.setter
-    def location(self, value: str) -> None:
-        self.headers["Location"] = value
-
-    @property
-    def last_modified(self) -> datetime | None:
-        """The Last-Modified header as a datetime."""
-        return parse_date(self.headers.get("Last-Modified"))
-
-    @last_modified.setter
-    def last_modified(self, value: datetime | int | float | None) -> None:
+    def content_length(self, value: int | None) -> None:
         if value is None:
-            self.headers.pop("Last-Modified", None)
+            self.headers.pop("Content-Length", None)
         else:
-            self.headers["Last-Modified"] = http_date(value)
-
-    @property
-    def vary(self) -> set[str]:
-        """The Vary header's field names."""
-        value = self.headers.get("Vary", "")
-        return {x.strip() for x in value.split(",") if x.strip()}
-
-    @lazy
-    def cache_control(self) -> ResponseCacheControl:
-        """The Cache-Control header; changes are written back to the header."""
-
-        def on_update(cc: ResponseCacheControl) -> None:
-            value = cc.to_header()
-            if value:
-                self.headers["Cache-Control"] = value
-            else:
-                self.headers.pop("Cache-Control", None)
-
-        return parse_cache_control_header(
-            self.headers.get("Cache-Control"),
-            on_update=on_update,
-            cls=ResponseCacheControl,
-        )
+            self.headers["Content-Length"] = str(value)
 
     # -- cookies ---------------------------------------------------------------
 
@@ -510,6 +486,8 @@ class Response:
             raise RangeNotSatisfiable(length=length)
         start, stop = span
         self.response = [data[start:stop]]
+        if self._on_close:
+            self._close_with_body()
         self.headers["Content-Length"] = str(stop - start)
         self.headers["Content-Range"] = f"bytes {start}-{stop - 1}/{length}"
         self.status_code = 206

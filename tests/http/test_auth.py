@@ -151,3 +151,30 @@ _userpass = st.text(alphabet=st.characters(codec="utf-8"), max_size=20)
 def test_basic_round_trips(username, password):
     auth = Authorization("basic", {"username": username, "password": password})
     assert Authorization.from_header(auth.to_header()) == auth
+
+
+def test_www_authenticate_reports_changes_to_its_owner():
+    seen: list[str] = []
+    challenge = WWWAuthenticate("basic", {"realm": "a"})
+    challenge._on_update = lambda c: seen.append(c.to_header())
+    challenge.realm = "b"
+    challenge["charset"] = "UTF-8"
+    challenge["charset"] = None
+    del challenge.realm
+    challenge.parameters = {"realm": "c"}
+    challenge.parameters["x"] = "y"
+    challenge.type = "digest"
+    challenge.token = "tok"
+    assert seen == [
+        'Basic realm="b"',
+        'Basic realm="b", charset="UTF-8"',
+        'Basic realm="b"',
+        "Basic",
+        'Basic realm="c"',
+        'Basic realm="c", x="y"',
+        'Digest realm="c", x="y"',
+        "Digest tok",
+    ]
+    assert "realm" in challenge and challenge.get("nope", "d") == "d"
+    assert challenge["realm"] == "c"
+    del challenge["nope"]  # missing: nothing to do

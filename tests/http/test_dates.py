@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kolben.http.dates import http_date, parse_date
+from kolben.http.dates import dump_age, http_date, parse_age, parse_date
 
 NOV_6 = datetime(1994, 11, 6, 8, 49, 37, tzinfo=UTC)
 
@@ -81,3 +81,21 @@ def test_http_date_then_parse_date_round_trips(value):
 def test_parse_date_never_raises(value):
     parsed = parse_date(value)
     assert parsed is None or parsed.tzinfo is UTC
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [("3600", 3600), ("0", 0), ("-1", None), ("x", None), ("", None), (None, None)],
+)
+def test_parse_age(value, seconds):
+    expected = None if seconds is None else timedelta(seconds=seconds)
+    assert parse_age(value) == expected
+    assert parse_age("9" * 30) is None  # too large for a timedelta
+
+
+def test_dump_age():
+    assert dump_age(timedelta(minutes=2)) == "120"
+    assert dump_age(5) == "5"
+    assert dump_age(None) is None
+    with pytest.raises(ValueError, match="cannot be negative"):
+        dump_age(-1)

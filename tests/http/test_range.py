@@ -12,6 +12,8 @@ from kolben.http.range import (
     ContentRange,
     IfRange,
     Range,
+    is_byte_range_valid,
+    parse_content_range_header,
     parse_if_range_header,
     parse_range_header,
 )
@@ -159,3 +161,69 @@ def test_if_range_with_a_malformed_entity_tag_is_empty(value):
     parsed = parse_if_range_header(value)
     assert parsed == IfRange()
     assert parsed.to_header() == ""
+
+
+_CONTENT_RANGES = [
+    "bytes 0-499/1234",
+    "bytes */1234",
+    "bytes */*",
+    "bytes 0-0/*",
+    "bytes 5-1/10",
+    "bytes 0-10/5",
+    "bytes 1-2",
+    " bytes 0-1/2 ",
+    "bytes +1-2/3",
+    "bytes 0-1/-5",
+    "bytes 0-1/x",
+    "bytes -/3",
+    "",
+    "bytes",
+    None,
+]
+
+
+@pytest.mark.parametrize("value", _CONTENT_RANGES)
+def test_parse_content_range_header_matches_werkzeug(value):
+    from werkzeug.http import parse_content_range_header as werkzeug_parse
+
+    ours = parse_content_range_header(value)
+    theirs = werkzeug_parse(value)
+    if theirs is None:
+        assert ours is None
+    else:
+        assert ours is not None
+        assert (ours.units, ours.start, ours.stop, ours.length) == (
+            theirs.units,
+            theirs.start,
+            theirs.stop,
+            theirs.length,
+        )
+
+
+@given(
+    st.integers(0, 10**12),
+    st.integers(1, 10**6),
+    st.none() | st.integers(0, 10**12),
+)
+def test_content_range_round_trips(start, size, extra):
+    length = None if extra is None else start + extra + 1
+    rng = ContentRange("bytes", start, start + size, length)
+    assert parse_content_range_header(rng.to_header()) == rng
+
+
+def test_content_range_reports_changes_and_unsets():
+    seen: list[str] = []
+    rng = ContentRange("bytes", 0, 10, 100, on_update=lambda r: seen.append(str(r)))
+    rng.stop = 20
+    rng.set(5, 6, 7)
+    rng.unset()
+    assert seen == ["bytes 0-19/100", "bytes 5-5/7", ""]
+    assert not rng and rng.to_header() == ""
+    assert ContentRange("bytes", None, None, 50).to_header() == "bytes */50"
+    assert repr(ContentRange("bytes", 0, 1)) == "<ContentRange 'bytes 0-0/*'>"
+    assert ContentRange("bytes", 0, 1) != "bytes 0-0/*"
+    with pytest.raises(ValueError, match="not valid"):
+        ContentRange("bytes", 5, None)
+    assert not is_byte_range_valid(3, 2, None)
+    assert not is_byte_range_valid(5, 6, 5)
+    assert is_byte_range_valid(None, None, None)

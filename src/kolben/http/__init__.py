@@ -16,7 +16,9 @@ from .cache_control import parse_cache_control_header as parse_cache_control_hea
 from .cookies import CookieTooLarge as CookieTooLarge
 from .cookies import dump_cookie as dump_cookie
 from .cookies import parse_cookie as parse_cookie
+from .dates import dump_age as dump_age
 from .dates import http_date as http_date
+from .dates import parse_age as parse_age
 from .dates import parse_date as parse_date
 from .etag import ETags as ETags
 from .etag import evaluate_preconditions as evaluate_preconditions
@@ -39,6 +41,9 @@ from .forms import encode_multipart as encode_multipart
 from .forms import get_multipart_boundary as get_multipart_boundary
 from .forms import parse_form_data as parse_form_data
 from .forms import parse_urlencoded as parse_urlencoded
+from .header_set import HeaderSet as HeaderSet
+from .header_set import dump_header as dump_header
+from .header_set import parse_set_header as parse_set_header
 from .headers import Headers as Headers
 from .headers import dump_options_header as dump_options_header
 from .headers import parse_dict_header as parse_dict_header
@@ -49,9 +54,16 @@ from .headers import unquote_header_value as unquote_header_value
 from .multidict import CombinedMultiDict as CombinedMultiDict
 from .multidict import ImmutableMultiDict as ImmutableMultiDict
 from .multidict import MultiDict as MultiDict
+from .policy import COEP as COEP
+from .policy import COOP as COOP
+from .policy import ContentSecurityPolicy as ContentSecurityPolicy
+from .policy import dump_csp_header as dump_csp_header
+from .policy import parse_csp_header as parse_csp_header
 from .range import ContentRange as ContentRange
 from .range import IfRange as IfRange
 from .range import Range as Range
+from .range import is_byte_range_valid as is_byte_range_valid
+from .range import parse_content_range_header as parse_content_range_header
 from .range import parse_if_range_header as parse_if_range_header
 from .range import parse_range_header as parse_range_header
 from .status import HTTP_STATUS_CODES as HTTP_STATUS_CODES

@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from typing import Self
+from collections.abc import Callable, Mapping
+from typing import Any, Self
 
+from ._callback import CallbackDict
 from .headers import parse_dict_header, quote_header_value
 
 __all__ = ["Authorization", "WWWAuthenticate", "parse_authorization_header"]
@@ -184,10 +185,59 @@ class WWWAuthenticate(_SchemeValue):
     Pass it to :class:`~kolben.http.exceptions.Unauthorized` to send it with
     a 401. Parameters are readable as attributes, ``None`` when missing.
 
+    A response's :attr:`~kolben.response.Response.www_authenticate` sets
+    ``_on_update``, so that changing the challenge (``challenge.realm = "y"``,
+    ``challenge["realm"] = "y"``, ``challenge.token = ...``) rewrites the
+    header.
+
     :param auth_type: The scheme, e.g. ``"basic"``; stored lower-cased.
     :param parameters: The challenge's parameters, e.g. ``{"realm": "x"}``.
     :param token: A token68 value instead of parameters.
     """
+
+    _on_update: Callable[[WWWAuthenticate], None] | None = None
+    _fields = frozenset({"type", "parameters", "token", "_on_update"})
+
+    def _trigger_on_update(self) -> None:
+        if self._on_update is not None:
+            self._on_update(self)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in self._fields:
+            self[name] = value
+            return
+        if name == "parameters":
+            value = CallbackDict(value, lambda _: self._trigger_on_update())
+        object.__setattr__(self, name, value)
+        if name != "_on_update":
+            self._trigger_on_update()
+
+    def __delattr__(self, name: str) -> None:
+        del self[name]
+
+    def __getitem__(self, key: str) -> str | None:
+        return self.parameters.get(key)
+
+    def __setitem__(self, key: str, value: str | None) -> None:
+        if value is None:
+            self.parameters.pop(key, None)
+        else:
+            self.parameters[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        if key in self.parameters:
+            del self.parameters[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.parameters
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        """Return a parameter, or ``default`` when it is missing.
+
+        :param key: The parameter, e.g. ``"realm"``.
+        :param default: The value for a missing parameter.
+        """
+        return self.parameters.get(key, default)
 
     @classmethod
     def from_header(cls, value: str | None) -> Self | None:

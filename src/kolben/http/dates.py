@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-__all__ = ["http_date", "parse_date"]
+__all__ = ["dump_age", "http_date", "parse_age", "parse_date"]
 
 # Day and month names are fixed by the RFC; strftime would follow the locale.
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -71,3 +71,33 @@ def parse_date(value: str | None) -> datetime | None:
     except (ValueError, OverflowError):
         # A far-future or far-past date with an offset can leave the range.
         return None
+
+
+def parse_age(value: str | None = None) -> timedelta | None:
+    """Parse a count of seconds (the ``Age`` header) into a timedelta.
+
+    Anything but a non-negative integer gives ``None``. Never raises.
+
+    :param value: The header value, e.g. ``"3600"``.
+    """
+    if not value:
+        return None
+    try:
+        seconds = int(value)
+        return timedelta(seconds=seconds) if seconds >= 0 else None
+    except (ValueError, OverflowError):
+        return None
+
+
+def dump_age(age: timedelta | int | None = None) -> str | None:
+    """Format a duration as a whole count of seconds, ``None`` for unknown.
+
+    :param age: Seconds, or a timedelta.
+    :raises ValueError: The age is negative.
+    """
+    if age is None:
+        return None
+    seconds = int(age.total_seconds()) if isinstance(age, timedelta) else int(age)
+    if seconds < 0:
+        raise ValueError(f"An age cannot be negative; got {seconds} seconds.")
+    return str(seconds)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from .dates import http_date, parse_date
 from .etag import quote_etag, unquote_etag
@@ -12,6 +14,8 @@ __all__ = [
     "ContentRange",
     "IfRange",
     "Range",
+    "is_byte_range_valid",
+    "parse_content_range_header",
     "parse_if_range_header",
     "parse_range_header",
 ]
@@ -95,28 +99,104 @@ class Range:
         return f"<{type(self).__name__} {self.to_header()!r}>"
 
 
-@dataclass(slots=True)
 class ContentRange:
     """A ``Content-Range`` value; ``stop`` is exclusive like a slice.
 
-    :param units: The range unit, usually ``"bytes"``.
-    :param start: The first byte sent.
+    A response's :attr:`~kolben.response.Response.content_range` passes
+    ``on_update``, so that changing a field rewrites the header. An unset
+    range (``units`` is ``None``) is false and gives an empty header.
+
+    :param units: The range unit, usually ``"bytes"``; ``None`` when unset.
+    :param start: The first byte sent; ``None`` for ``bytes */length``.
     :param stop: One past the last byte sent.
     :param length: The full length, or ``None`` if unknown.
+    :param on_update: Called with the range after each change.
     """
 
-    units: str
-    start: int
-    stop: int
+    __slots__ = ("length", "on_update", "start", "stop", "units")
+
+    units: str | None
+    start: int | None
+    stop: int | None
     length: int | None
+
+    def __init__(
+        self,
+        units: str | None,
+        start: int | None,
+        stop: int | None,
+        length: int | None = None,
+        on_update: Callable[[ContentRange], None] | None = None,
+    ) -> None:
+        object.__setattr__(self, "on_update", None)
+        self.set(start, stop, length, units)
+        self.on_update = on_update
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if name != "on_update" and self.on_update is not None:
+            self.on_update(self)
+
+    def set(
+        self,
+        start: int | None,
+        stop: int | None,
+        length: int | None = None,
+        units: str | None = "bytes",
+    ) -> None:
+        """Set every field at once, telling ``on_update`` once.
+
+        :param start: See the class.
+        :param stop: See the class.
+        :param length: See the class.
+        :param units: See the class.
+        """
+        if not is_byte_range_valid(start, stop, length):
+            raise ValueError(
+                f"The range {start}-{stop} of {length} is not valid: start and"
+                " stop must both be given (0 <= start < stop) or both be None."
+            )
+        setter = object.__setattr__
+        setter(self, "units", units)
+        setter(self, "start", start)
+        setter(self, "stop", stop)
+        setter(self, "length", length)
+        if self.on_update is not None:
+            self.on_update(self)
+
+    def unset(self) -> None:
+        """Clear the range, which removes a response's header."""
+        self.set(None, None, units=None)
 
     def to_header(self) -> str:
         """Return the header value, e.g. ``bytes 0-499/1234``."""
+        if self.units is None:
+            return ""
         length = "*" if self.length is None else str(self.length)
+        if self.start is None or self.stop is None:
+            return f"{self.units} */{length}"
         return f"{self.units} {self.start}-{self.stop - 1}/{length}"
+
+    def __bool__(self) -> bool:
+        return self.units is not None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ContentRange):
+            return NotImplemented
+        return (self.units, self.start, self.stop, self.length) == (
+            other.units,
+            other.start,
+            other.stop,
+            other.length,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __str__(self) -> str:
         return self.to_header()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.to_header()!r}>"
 
 
 @dataclass(slots=True)
@@ -217,3 +297,60 @@ def parse_if_range_header(value: str | None) -> IfRange:
             return IfRange()
         return IfRange(etag=etag)
     return IfRange(date=parse_date(value))
+
+
+def is_byte_range_valid(
+    start: int | None, stop: int | None, length: int | None
+) -> bool:
+    """Return whether ``start``-``stop`` is a valid range of ``length`` bytes.
+
+    :param start: The first byte, or ``None`` with ``stop`` for no range.
+    :param stop: One past the last byte.
+    :param length: The full length, or ``None`` if unknown.
+    """
+    if (start is None) != (stop is None):
+        return False
+    if start is None or stop is None:
+        return length is None or length >= 0
+    if length is None:
+        return 0 <= start < stop
+    return 0 <= start < stop and start < length
+
+
+def parse_content_range_header(
+    value: str | None, on_update: Callable[[ContentRange], None] | None = None
+) -> ContentRange | None:
+    """Parse a ``Content-Range`` header; ``None`` if missing or invalid.
+
+    Never raises.
+
+    :param value: The header value, e.g. ``bytes 0-499/1234``.
+    :param on_update: See :class:`ContentRange`.
+    """
+    if value is None:
+        return None
+    units, _, spec = value.strip(" \t").partition(" ")
+    rng, slash, length_text = spec.partition("/")
+    if not slash:
+        return None
+    length = None if length_text == "*" else _parse_plain_int(length_text)
+    if length is None and length_text != "*":
+        return None
+    if rng == "*":
+        if not is_byte_range_valid(None, None, length):
+            return None
+        return ContentRange(units, None, None, length, on_update=on_update)
+    first, dash, last = rng.partition("-")
+    start, end = _parse_plain_int(first), _parse_plain_int(last)
+    if not dash or start is None or end is None:
+        return None
+    if not is_byte_range_valid(start, end + 1, length):
+        return None
+    return ContentRange(units, start, end + 1, length, on_update=on_update)
+
+
+def _parse_plain_int(text: str) -> int | None:
+    """Return the value of unsigned ASCII digits, as the header grammar has."""
+    if text and text.isascii() and text.isdigit():
+        return int(text)
+    return None
