@@ -17,6 +17,10 @@ from kolben.testing import KolbenClient
 def debug_app(app: Kolben) -> Kolben:
     app.testing = False
     app.debug = True
+    # The test client gets unhandled errors in debug mode, as Flask's does;
+    # not propagating them makes the app answer with the debug page itself,
+    # as it does for a server (tests/test_wsgi.py and test_asgi.py show both).
+    app.config["PROPAGATE_EXCEPTIONS"] = False
 
     @app.route("/fail")
     def fail() -> str:

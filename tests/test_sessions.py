@@ -114,7 +114,9 @@ def test_oversized_session_is_a_500_in_production_whose_log_says_why(
 def test_oversized_session_shows_on_the_debug_page(
     make_client: Callable[[Kolben], KolbenClient],
 ) -> None:
-    app = _big_session_app(create_app({"TESTING": False, "DEBUG": True}))
+    app = _big_session_app(
+        create_app({"TESTING": False, "DEBUG": True, "PROPAGATE_EXCEPTIONS": False})
+    )
     r = make_client(app).get("/", headers={"Accept": "application/json"})
     assert r.status_code == 500
     assert r.get_json()["error"]["type"] == "SessionTooLarge"

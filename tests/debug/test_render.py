@@ -332,6 +332,7 @@ def test_framework_frames_are_folded_and_user_frames_open() -> None:
     client = app.test_client()
     app.testing = False
     app.debug = True
+    app.config["PROPAGATE_EXCEPTIONS"] = False
     page = client.get("/").text
     user_frame = page.split('in <span class="func mono">user_code</span>')[1]
     # The user's frame shows its source directly, not behind a fold.

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from .. import __version__
 from .._concurrency import _worker_loop
 from .._cookiejar import CookieJar
+from .._dispatch import PROPAGATE_KEY
 from ..globals import _cv_app
 from ..http.headers import Headers
 from ..http.status import status_line
@@ -325,6 +326,9 @@ class KolbenClient:
         stream = environ.get("wsgi.input")
         start = stream.tell() if _seekable(stream) else 0
         preserved: list[AppContext] = []
+        # As with Flask's client, an error the app does not handle reaches the
+        # test, in debug mode too, instead of becoming the debug page.
+        environ[PROPAGATE_KEY] = True
         if self.preserve_context:
             environ["kolben.preserve_context"] = preserved.append
             if self.protocol == "asgi":
@@ -339,6 +343,7 @@ class KolbenClient:
         finally:
             environ.pop("kolben.preserve_context", None)
             environ.pop("kolben.sync_executor", None)
+            environ.pop(PROPAGATE_KEY, None)
         if preserved:
             self._preserved = preserved[-1]
             self._preserved_token = _cv_app.set(self._preserved)
