@@ -193,3 +193,31 @@ def test_a_converter_refusing_a_value_moves_on_to_the_next_rule() -> None:
     assert _build(url_map, "n", n=-3) == "/any/-3"
     with pytest.raises(BuildError, match="A converter rejected one of the values"):
         url_map.build("only", {"n": 0})
+
+
+def test_sort_parameters_orders_the_query_as_werkzeug_does() -> None:
+    from werkzeug.routing import Map as WerkzeugMap
+    from werkzeug.routing import Rule as WerkzeugRule
+
+    values = {"zeta": 1, "alpha": [2, 3], "mid": "x"}
+    ours = Map([Rule("/", endpoint="i")], sort_parameters=True)
+    theirs = WerkzeugMap([WerkzeugRule("/", endpoint="i")], sort_parameters=True)
+    expected = theirs.bind("localhost").build("i", values)
+    assert ours.build("i", values)[1] == expected
+    by_name_desc = Map([Rule("/", endpoint="i")], sort_parameters=True)
+    by_name_desc.sort_key = lambda item: [-ord(c) for c in item[0]]
+    assert by_name_desc.build("i", values)[1] == "/?zeta=1&mid=x&alpha=2&alpha=3"
+    assert Map([Rule("/", endpoint="i")]).build("i", values)[1] == (
+        "/?zeta=1&alpha=2&alpha=3&mid=x"
+    )
+
+
+def test_an_alias_is_built_only_after_the_rule_it_stands_in_for() -> None:
+    urls = Map(
+        [
+            Rule("/old-about", endpoint="about", alias=True),
+            Rule("/about", endpoint="about"),
+        ]
+    )
+    assert urls.build("about")[1] == "/about"
+    assert urls.match("/old-about", "GET")[0].endpoint == "about"

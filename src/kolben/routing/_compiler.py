@@ -243,7 +243,8 @@ def default_providers(rules: Sequence[Rule]) -> dict[Rule, tuple[Rule, ...]]:
 def build_order(rules: Sequence[Rule]) -> dict[str | None, list[Rule]]:
     """Group rules by endpoint, most specific first, as URL building tries them.
 
-    Rules needing more values come first, then rules with more defaults;
+    Aliases (``alias=True``) come after the rules they stand in for; then
+    rules needing more values come first, then rules with more defaults;
     ties keep declaration order.
 
     :param rules: The map's rules.
@@ -253,7 +254,11 @@ def build_order(rules: Sequence[Rule]) -> dict[str | None, list[Rule]]:
         grouped.setdefault(rule.endpoint, []).append(rule)
     for ordered in grouped.values():
         ordered.sort(
-            key=lambda r: (-len(bound_of(r).build_keys), -len(r.defaults or ()))
+            key=lambda r: (
+                r.alias,
+                -len(bound_of(r).build_keys),
+                -len(r.defaults or ()),
+            )
         )
     return grouped
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pprint import pformat
 from typing import Any
 
@@ -54,6 +54,8 @@ class Map:
         of ``subdomain`` against the subdomain.
     :param converters: Converters to add to (or replace in) the defaults.
     :param default_subdomain: The subdomain of rules that do not set one.
+    :param sort_parameters: Sort the query arguments of built URLs.
+    :param sort_key: The sort key for them, given ``(name, value)``.
     """
 
     def __init__(
@@ -66,8 +68,12 @@ class Map:
         host_matching: bool = False,
         converters: Mapping[str, type[BaseConverter]] | None = None,
         default_subdomain: str = "",
+        sort_parameters: bool = False,
+        sort_key: Callable[[Any], Any] | None = None,
     ) -> None:
         self.strict_slashes = strict_slashes
+        self.sort_parameters = sort_parameters
+        self.sort_key = sort_key
         self.merge_slashes = merge_slashes
         self.redirect_defaults = redirect_defaults
         self.host_matching = host_matching

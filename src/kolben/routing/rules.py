@@ -67,6 +67,7 @@ class Rule:
         redirect_to: str | None = None,
         websocket: bool = False,
         build_only: bool = False,
+        alias: bool = False,
     ) -> None:
         if not isinstance(string, str) or not string.startswith("/"):
             raise ValueError(f"URL rule {string!r} must start with a slash.")
@@ -81,6 +82,9 @@ class Rule:
         self.redirect_to = redirect_to
         self.websocket = websocket
         self.build_only = build_only
+        #: Another URL for an endpoint some other rule names: URL building
+        #: tries it only after that rule.
+        self.alias = alias
         #: Set by the app layer: answer OPTIONS itself for this rule.
         self.provide_automatic_options = False
         #: The map the rule is bound to, once added to one.
@@ -167,7 +171,7 @@ class Rule:
         path = _fill(bound.path_ops, values, defaults)
         # PERF: the usual url_for() has no query values; check keys in C.
         if append_unknown and not values.keys() <= bound.build_keys:
-            query = _encode_query(values, bound.build_keys)
+            query = _encode_query(values, bound.build_keys, self.map)
             if query:
                 path = f"{path}?{query}"
         return domain, path
@@ -240,11 +244,11 @@ def _fill(
     return text
 
 
-def _encode_query(values: Mapping[str, Any], known: frozenset[str]) -> str:
+def _encode_query(values: Mapping[str, Any], known: frozenset[str], map: Any) -> str:
     """Encode the values that are not ``known`` as a query string.
 
     Lists and tuples repeat the key; ``None`` items are dropped; insertion
-    order is kept.
+    order is kept, unless the map sorts parameters (``sort_parameters``).
     """
     pairs: list[tuple[str, Any]] = []
     for key, value in values.items():
@@ -254,6 +258,8 @@ def _encode_query(values: Mapping[str, Any], known: frozenset[str]) -> str:
             pairs.extend((key, item) for item in value if item is not None)
         else:
             pairs.append((key, value))
+    if map is not None and map.sort_parameters:
+        pairs.sort(key=map.sort_key)
     return urlencode(pairs, safe=_QUERY_SAFE) if pairs else ""
 
 
