@@ -310,3 +310,36 @@ def test_app_context_signals(app: Kolben, client: KolbenClient) -> None:
     test_request = ["pushed", "in a test request", "tearing down", "popped"]
     nested = ["pushed", "after the request", "tearing down", "popped"]
     assert events == by_hand + request + test_request + nested
+
+
+def test_request_context_as_flask_builds_it(app: Kolben, client: KolbenClient) -> None:
+    from kolben.ctx import AppContext, RequestContext
+    from kolben.globals import request_ctx
+    from kolben.testing import EnvironBuilder
+
+    app.add_url_rule("/users/<int:id>", "user", lambda id: str(id))
+    environ = EnvironBuilder(app, "/users/7").get_environ()
+    ctx = RequestContext(app, environ)
+    ctx.match_request()
+    with ctx:
+        assert request.endpoint == "user"
+        assert request.view_args == {"id": 7}
+        assert isinstance(request_ctx._get_current_object(), RequestContext)  # type: ignore[attr-defined]
+    unmatched = RequestContext(app, EnvironBuilder(app, "/nowhere").get_environ())
+    unmatched.match_request()
+    assert unmatched.request is not None
+    assert unmatched.request.routing_exception is not None
+    # Every context with a request is one; an app context alone is not.
+    assert not isinstance(app.app_context(), RequestContext)
+    assert isinstance(app.test_request_context("/"), RequestContext)
+    assert isinstance(ctx, AppContext)
+    seen: list[bool] = []
+
+    @app.route("/")
+    def index() -> str:
+        current = request_ctx._get_current_object()  # type: ignore[attr-defined]
+        seen.append(isinstance(current, RequestContext))
+        return "x"
+
+    client.get("/")
+    assert seen == [True]

@@ -197,7 +197,48 @@ class AppContext:
         return f"<RequestContext {r.method} {r.path!r} of {self.app.name!r}>"
 
 
-RequestContext = AppContext
+class _RequestContextType(type):
+    """Makes every context that carries a request a ``RequestContext``."""
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        return isinstance(obj, AppContext) and obj.request is not None
+
+
+class RequestContext(AppContext, metaclass=_RequestContextType):
+    """Flask's request context: an :class:`AppContext` that has a request.
+
+    kolben keeps one context object, so this only builds one the way Flask's
+    constructor does; every context with a request (those the adapters push
+    too) is an instance of it.
+
+    :param app: The application.
+    :param environ: A WSGI environ the request is made from.
+    :param request: The request, instead of making one from ``environ``.
+    :param session: A session to use instead of opening one.
+    """
+
+    def __init__(
+        self,
+        app: Kolben,
+        environ: dict[str, Any],
+        request: Request | None = None,
+        session: SessionMixin | None = None,
+    ) -> None:
+        if request is None:
+            request = app.request_class(environ, app)
+        super().__init__(app, request)
+        if session is not None:
+            self._session = session
+
+    def match_request(self) -> None:
+        """Match the request's URL, keeping a routing error for dispatch."""
+        app = self.app
+        assert self.request is not None
+        if app._got_first_request:
+            plan = app._match(self.request)
+        else:
+            plan = app._match_unfrozen(self.request)
+        self._teardown_request = plan.teardown
 
 
 def has_request_context() -> bool:
