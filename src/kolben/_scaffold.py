@@ -8,7 +8,9 @@ blueprint is registered, which is how blueprint-scoped hooks find their requests
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
+import pathlib
 import sys
 from collections import defaultdict
 from collections.abc import Callable
@@ -51,8 +53,6 @@ def get_root_path(import_name: str) -> str:
     filename = getattr(mod, "__file__", None) if mod is not None else None
     if filename:
         return os.path.dirname(os.path.abspath(str(filename)))
-    import importlib.util
-
     try:
         spec = importlib.util.find_spec(import_name)
     except (ImportError, ValueError):
@@ -60,6 +60,55 @@ def get_root_path(import_name: str) -> str:
     if spec is None or not spec.origin or spec.origin in ("built-in", "frozen"):
         return os.getcwd()
     return os.path.dirname(os.path.abspath(spec.origin))
+
+
+def _package_path(import_name: str) -> str:
+    """Return the folder that holds the top-level package of ``import_name``."""
+    root_name = import_name.partition(".")[0]
+    try:
+        root_spec = importlib.util.find_spec(root_name)
+    except (ImportError, ValueError):  # unknown, invalid, or __main__
+        root_spec = None
+    if root_spec is None:
+        return os.getcwd()
+    locations = root_spec.submodule_search_locations
+    if not locations:  # a plain module
+        return os.path.dirname(str(root_spec.origin))
+    if root_spec.origin not in (None, "namespace"):  # a package's __init__.py
+        return os.path.dirname(os.path.dirname(root_spec.origin))
+    # A namespace package spans folders: take the one holding this module.
+    spec = importlib.util.find_spec(import_name)
+    location = locations[0]
+    if spec is not None and spec.submodule_search_locations:
+        inner = pathlib.Path(os.path.commonpath(list(spec.submodule_search_locations)))
+        location = next(
+            (entry for entry in locations if inner.is_relative_to(entry)), location
+        )
+    return os.path.dirname(location)
+
+
+def find_package(import_name: str) -> tuple[str | None, str]:
+    """Return the prefix a package is installed under and its import folder.
+
+    The prefix is ``sys.prefix`` for a system install, or the environment
+    that holds the ``site-packages`` folder it sits in; ``None`` when it is
+    not installed (run from a checkout, say).
+
+    :param import_name: the module's import name.
+    """
+    path = _package_path(import_name)
+    prefix = os.path.abspath(sys.prefix)
+    if pathlib.PurePath(path).is_relative_to(prefix):
+        return prefix, path
+    parent, folder = os.path.split(path)
+    if folder.lower() != "site-packages":
+        return None, path
+    grandparent, name = os.path.split(parent)
+    if name.lower() == "lib":  # Windows: <prefix>/Lib/site-packages
+        return grandparent, path
+    if os.path.basename(grandparent).lower() == "lib":  # <prefix>/lib/pythonX.Y
+        return os.path.dirname(grandparent), path
+    return parent, path
 
 
 class Scaffold:

@@ -49,6 +49,9 @@ class Request(RequestHeaderAttributes):
     url_rule: Rule | None = None
     view_args: dict[str, Any] | None = None
     routing_exception: Exception | None = None
+    #: The adapter from ``app.create_url_adapter`` once one was made; the
+    #: request context's ``url_adapter`` (kolben matches without one).
+    url_adapter: Any = None
     #: Class-wide defaults used when no app is attached.
     default_max_content_length: int | None = None
     default_max_form_memory_size: int | None = 500_000
