@@ -102,7 +102,9 @@ class URLMixin:
                         request.path, request.method, "", False
                     )
         except HTTPException as e:
-            request.routing_exception = _absolute_redirect(cast("Kolben", self), request, e)
+            request.routing_exception = _absolute_redirect(
+                cast("Kolben", self), request, e
+            )
             return self._default_plan
         request.url_rule = rule
         request.view_args = args
@@ -130,7 +132,9 @@ class URLMixin:
                     )
                 request.url_rule, request.view_args = rule, args
             except HTTPException as e:
-                request.routing_exception = _absolute_redirect(cast("Kolben", self), request, e)
+                request.routing_exception = _absolute_redirect(
+                    cast("Kolben", self), request, e
+                )
         return self._plan_for(request)
 
     def _plan_for(self, request: Request) -> _dispatch.Plan:
@@ -169,7 +173,9 @@ class URLMixin:
         **values: Any,
     ) -> str:
         """Build the URL of ``endpoint``; see :func:`kolben.url_for`."""
-        return build_url(cast("Kolben", self), endpoint, _anchor, _method, _scheme, _external, values)
+        return build_url(
+            cast("Kolben", self), endpoint, _anchor, _method, _scheme, _external, values
+        )
 
     def inject_url_defaults(self, endpoint: str, values: dict[str, Any]) -> None:
         """Let the ``url_defaults`` functions fill in ``values`` for ``endpoint``.
@@ -210,7 +216,9 @@ class URLMixin:
         raise error
 
 
-def _absolute_redirect(app: Kolben, request: Request, e: HTTPException) -> HTTPException:
+def _absolute_redirect(
+    app: Kolben, request: Request, e: HTTPException
+) -> HTTPException:
     """Give a routing redirect an absolute ``Location``, as Werkzeug's has."""
     if not isinstance(e, RequestRedirect) or e.response is not None:
         return e

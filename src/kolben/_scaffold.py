@@ -14,10 +14,17 @@ import pathlib
 import sys
 from collections import defaultdict
 from collections.abc import Callable
-from typing import IO, Any, TypeVar
+from datetime import timedelta
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from . import typing as ft
+from ._internal import lazy
 from .http.exceptions import HTTPException, default_exceptions
+
+if TYPE_CHECKING:
+    from jinja2 import BaseLoader
+
+    from .response import Response
 
 F = TypeVar("F", bound=Callable[..., Any])
 # The decorators hand back what they decorate, typed as what each one takes.
@@ -121,6 +128,10 @@ class Scaffold:
     """
 
     name: str
+    _static_folder: str | None = None
+    _static_url_path: str | None = None
+    #: The folder of templates, relative to ``root_path``.
+    template_folder: str | os.PathLike[str] | None = None
 
     def __init__(self, import_name: str, root_path: str | None = None) -> None:
         self.import_name = import_name
@@ -144,6 +155,89 @@ class Scaffold:
 
     def _check_setup_finished(self, f_name: str) -> None:
         raise NotImplementedError
+
+    # -- static files and templates ----------------------------------------------
+
+    @property
+    def static_folder(self) -> str | None:
+        """The absolute path of the static folder, or ``None``.
+
+        Set it relative to ``root_path``; a trailing slash is ignored.
+        """
+        if self._static_folder is None:
+            return None
+        return os.path.join(self.root_path, self._static_folder)
+
+    @static_folder.setter
+    def static_folder(self, value: str | os.PathLike[str] | None) -> None:
+        if value is not None:
+            value = os.fspath(value).rstrip("\\/")
+        self._static_folder = value
+
+    @property
+    def static_url_path(self) -> str | None:
+        """The URL prefix of static files: the static folder's name by default."""
+        if self._static_url_path is not None:
+            return self._static_url_path
+        if self.static_folder is None:
+            return None
+        return f"/{os.path.basename(self.static_folder)}".rstrip("/")
+
+    @static_url_path.setter
+    def static_url_path(self, value: str | None) -> None:
+        self._static_url_path = None if value is None else value.rstrip("/")
+
+    @property
+    def has_static_folder(self) -> bool:
+        """Whether a static folder is set."""
+        return self.static_folder is not None
+
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        """Return how long browsers may cache a file, in seconds.
+
+        ``send_file`` and static files ask this; it reads
+        ``SEND_FILE_MAX_AGE_DEFAULT`` (``None``: browsers revalidate, with a
+        conditional request). Override it to cache some files longer.
+
+        Example::
+
+            class App(Kolben):
+                def get_send_file_max_age(self, filename):
+                    if filename and filename.endswith(".woff2"):
+                        return 31536000
+                    return super().get_send_file_max_age(filename)
+
+        :param filename: the file's path, or ``None`` for a file object.
+        """
+        from .globals import current_app
+
+        value = current_app.config["SEND_FILE_MAX_AGE_DEFAULT"]
+        if value is None:
+            return None
+        if isinstance(value, timedelta):
+            return int(value.total_seconds())
+        return int(value)
+
+    def send_static_file(self, filename: str) -> Response:
+        """Send a file from the static folder; the ``static`` endpoint's view.
+
+        :param filename: the path inside the static folder.
+        """
+        from .files import send_from_directory
+
+        if self.static_folder is None:
+            raise RuntimeError("'static_folder' must be set to serve static_files.")
+        max_age = self.get_send_file_max_age(filename)
+        return send_from_directory(self.static_folder, filename, max_age=max_age)
+
+    @lazy
+    def jinja_loader(self) -> BaseLoader | None:
+        """The loader of this object's own ``template_folder``, or ``None``."""
+        if self.template_folder is None:
+            return None
+        from jinja2 import FileSystemLoader
+
+        return FileSystemLoader(os.path.join(self.root_path, self.template_folder))
 
     def open_resource(
         self, resource: str, mode: str = "rb", encoding: str | None = None

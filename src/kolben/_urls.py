@@ -55,7 +55,9 @@ def build_url(
         else:
             url = _build(app, request, endpoint, values, method, scheme, external)
     except BuildError as error:
-        values.update(_anchor=anchor, _method=method, _scheme=scheme, _external=external)
+        values.update(
+            _anchor=anchor, _method=method, _scheme=scheme, _external=external
+        )
         return app.handle_url_build_error(error, endpoint, values)
     if anchor is not None:
         url += "#" + quote(anchor, safe="%!#$&'()*+,/:;=?@")

@@ -7,8 +7,8 @@ import inspect
 import logging
 import os
 import threading
-from datetime import timedelta
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import timedelta
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from . import _app_dispatch, _dispatch, _pipeline_sync, asgi, wsgi
@@ -25,7 +25,13 @@ from .request import Request
 from .response import Response
 from .routing import BuildError, Map, Rule
 from .sessions import SecureCookieSessionInterface, SessionInterface
-from .templating import Environment, create_environment
+from .templating import (
+    DispatchingJinjaLoader,
+    Environment,
+    create_environment,
+    select_autoescape,
+    update_context,
+)
 
 if TYPE_CHECKING:
     from .blueprints import Blueprint
@@ -148,23 +154,21 @@ class Kolben(DispatchMixin, URLMixin, Scaffold):
         #: The app's click command group; ``kolben`` offers its commands.
         self.cli = AppGroup(self.name)
         self.shell_context_processors: list[Callable[[], dict[str, Any]]] = []
+        # kolben adds the static route only when the folder exists, so an app
+        # without one has no catch-all /static/ rule.
         folder = self.static_folder
-        if folder is not None and os.path.isdir(os.path.join(self.root_path, folder)):
-            if self.static_url_path is None:
-                self.static_url_path = "/" + os.path.basename(os.fspath(folder))
+        if folder is not None and os.path.isdir(folder):
+            if bool(static_host) != host_matching:
+                raise ValueError(
+                    "Invalid static_host/host_matching combination: give"
+                    " static_host exactly when host_matching=True."
+                )
             self.add_url_rule(
-                f"{self.static_url_path.rstrip('/')}/<path:filename>",
+                f"{self.static_url_path}/<path:filename>",
                 endpoint="static",
                 view_func=self.send_static_file,
-                host=static_host if host_matching else None,
+                host=static_host,
             )
-
-    def send_static_file(self, filename: str) -> Response:
-        """Send a file from the static folder; the ``static`` endpoint's view."""
-        from .files import send_from_directory
-
-        assert self.static_folder is not None
-        return send_from_directory(os.fspath(self.static_folder), filename)
 
     def make_config(self, instance_relative: bool = False) -> Config:
         """Make ``app.config``: ``default_config``, and debug mode from the env.
@@ -266,10 +270,46 @@ class Kolben(DispatchMixin, URLMixin, Scaffold):
     #: Options for the Jinja environment, set before it is first used.
     jinja_options: dict[str, Any] = {}
 
+    #: The class of :attr:`jinja_env`; a subclass may use its own.
+    jinja_environment = Environment
+
     @lazy
     def jinja_env(self) -> Environment:
-        """The Jinja environment templates are rendered with."""
+        """The Jinja environment, made by :meth:`create_jinja_environment`."""
+        return self.create_jinja_environment()
+
+    def create_jinja_environment(self) -> Environment:
+        """Make the Jinja environment from ``jinja_options`` and the app's globals.
+
+        Override it to change the environment; ``jinja_options`` and
+        ``TEMPLATES_AUTO_RELOAD`` are read here, when it is first used.
+        """
         return create_environment(self)
+
+    def create_global_jinja_loader(self) -> DispatchingJinjaLoader:
+        """Make the environment's loader: the app's, then each blueprint's.
+
+        To change where the app's own templates come from, override
+        :attr:`jinja_loader` instead.
+        """
+        return DispatchingJinjaLoader(self)
+
+    def select_jinja_autoescape(self, filename: str | None) -> bool:
+        """Tell whether a template is autoescaped: strings, and HTML/XML/SVG files.
+
+        :param filename: the template's name; ``None`` for a template string.
+        """
+        return select_autoescape(filename)
+
+    def update_template_context(self, context: dict[str, Any]) -> None:
+        """Add what the context processors return to a template's context.
+
+        The app's processors run, then those of the request's blueprints;
+        values passed to ``render_template`` win over theirs.
+
+        :param context: the context, changed in place.
+        """
+        update_context(self, context)
 
     def _add_template_item(
         self, kind: str, f: Callable[..., Any], name: str | None
@@ -352,7 +392,9 @@ class Kolben(DispatchMixin, URLMixin, Scaffold):
         self.url_map.add(rule_obj)
         if view_func is not None:
             old = self.view_functions.get(endpoint)
-            if old is not None and old is not view_func:
+            # Equal, not identical: a view re-made by the same factory (a
+            # functools.partial, say) may be registered again, as in Flask.
+            if old is not None and old != view_func:
                 raise AssertionError(
                     "View function mapping is overwriting an existing endpoint"
                     f" function: {endpoint}. Give one of the views another name or"
@@ -639,4 +681,3 @@ class Kolben(DispatchMixin, URLMixin, Scaffold):
 
         cls = self.test_cli_runner_class or KolbenCliRunner
         return cls(self, **kwargs)
-

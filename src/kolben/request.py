@@ -549,6 +549,12 @@ class Request(RequestHeaderAttributes):
         self.__dict__["files"] = ImmutableMultiDict(files)
         if files:
             self._holds_resources = True
+        elif mt != "multipart/form-data" and self.app is not None and self.app.debug:
+            # In debug mode, a file field of a form sent without
+            # enctype="multipart/form-data" gets an error that says so.
+            from .debughelpers import attach_enctype_error_multidict
+
+            attach_enctype_error_multidict(self)
 
     @lazy
     def form(self) -> ImmutableMultiDict[str, str]:

@@ -170,4 +170,3 @@ class MapAdapter:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.server_name!r}{self.script_name!r}>"
-

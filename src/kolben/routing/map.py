@@ -8,8 +8,8 @@ from pprint import pformat
 from typing import Any
 
 from ._compiler import build_order
-from .adapter import MapAdapter
 from ._matcher import Matcher
+from .adapter import MapAdapter
 from .converters import DEFAULT_CONVERTERS, BaseConverter, ValidationError
 from .exceptions import BuildError
 from .rules import Rule
