@@ -392,8 +392,8 @@ class Kolben(DispatchMixin, URLMixin, Scaffold):
         self.url_map.add(rule_obj)
         if view_func is not None:
             old = self.view_functions.get(endpoint)
-            # Equal, not identical: a view re-made by the same factory (a
-            # functools.partial, say) may be registered again, as in Flask.
+            # Equal, not identical, as in Flask: a view object that defines
+            # __eq__ (re-made by a factory, say) may be registered again.
             if old is not None and old != view_func:
                 raise AssertionError(
                     "View function mapping is overwriting an existing endpoint"
