@@ -364,7 +364,7 @@ def test_permanent_session_lifetime_takes_seconds(app: Kolben) -> None:
     f_app = flask.Flask("kolben_tests")
     assert app.permanent_session_lifetime == f_app.permanent_session_lifetime
     for target in (app, f_app):
-        target.permanent_session_lifetime = 60  # type: ignore[assignment]
+        target.permanent_session_lifetime = 60
         assert target.permanent_session_lifetime.total_seconds() == 60
         assert target.config["PERMANENT_SESSION_LIFETIME"] == 60
 
@@ -425,7 +425,7 @@ def test_an_equal_view_function_may_be_registered_again(app: Kolben) -> None:
         def __call__(self) -> str:
             return "ok"
 
-    app.add_url_rule("/c", "eq", Equal())  # type: ignore[arg-type]
-    app.add_url_rule("/d", "eq", Equal())  # type: ignore[arg-type]
+    app.add_url_rule("/c", "eq", Equal())
+    app.add_url_rule("/d", "eq", Equal())
     with pytest.raises(AssertionError, match="overwriting"):
         app.add_url_rule("/e", "eq", lambda: "other")

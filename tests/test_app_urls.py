@@ -14,6 +14,7 @@ import flask
 import pytest
 
 from kolben import Kolben, url_for
+from kolben.globals import request_ctx
 from kolben.routing import BuildError, MapAdapter, RequestRedirect
 from kolben.testing import KolbenClient
 
@@ -166,10 +167,10 @@ def test_create_url_adapter_outside_a_request() -> None:
     k = k_app.create_url_adapter(None)
     f = f_app.create_url_adapter(None)
     assert isinstance(k, MapAdapter) and f is not None
-    for args in (("user", {"user_id": 3}), ("user", {"user_id": 3, "q": "x"})):
-        assert k.build(*args) == f.build(*args)
-        assert k.build(*args, force_external=True) == f.build(
-            *args, force_external=True
+    for values in ({"user_id": 3}, {"user_id": 3, "q": "x"}):
+        assert k.build("user", values) == f.build("user", values)
+        assert k.build("user", values, force_external=True) == f.build(
+            "user", values, force_external=True
         )
     assert k.match("/users/3") == f.match("/users/3")
     assert Kolben("kolben_tests").create_url_adapter(None) is None
@@ -178,20 +179,13 @@ def test_create_url_adapter_outside_a_request() -> None:
 def test_create_url_adapter_for_a_request(app: Kolben) -> None:
     app.add_url_rule("/a/", "a", lambda: "")
     with app.test_request_context("/a/", "http://example.com/root/"):
-        adapter = app.create_url_adapter(flask_request())
+        adapter = app.create_url_adapter(request_ctx.request)
         assert adapter is not None
         assert adapter.match() == ("a", {})
         with pytest.raises(RequestRedirect) as info:
             adapter.match("/a")
         assert info.value.new_url == "http://example.com/root/a/"
         assert adapter.build("a") == "/root/a/"
-
-
-def flask_request() -> Any:
-    """The current request, as kolben's proxy gives it."""
-    from kolben import request
-
-    return request._get_current_object()
 
 
 def test_an_overridden_create_url_adapter_matches_and_builds(

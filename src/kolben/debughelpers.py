@@ -73,6 +73,9 @@ def attach_enctype_error_multidict(request: Request) -> None:
     base = type(files)
 
     class EnctypeErrorMultiDict(base):  # type: ignore[valid-type, misc]
+        # No new attributes: the layout must match for the __class__ swap.
+        __slots__ = ()
+
         def __getitem__(self, key: str) -> Any:
             try:
                 return super().__getitem__(key)
