@@ -118,7 +118,8 @@ def test_strict_slashes_redirect_keeps_query(app: Kolben, client: KolbenClient) 
     app.add_url_rule("/folder/", "folder", lambda: "in folder")
     r = client.get("/folder?x=1")
     assert r.status_code == 308
-    assert r.headers["Location"] == "/folder/?x=1"
+    # An absolute URL, as Flask's (Werkzeug's) routing redirects carry.
+    assert r.headers["Location"] == "http://localhost/folder/?x=1"
     r = client.get("/folder", follow_redirects=True)
     assert r.text == "in folder"
     assert [h.status_code for h in r.history] == [308]
@@ -322,3 +323,109 @@ def test_error_pages_with_custom_descriptions_are_not_cached(
     default = client.get("/missing").text
     assert "No item" not in default
     assert default == client.get("/missing/again").text
+
+
+def test_abort_goes_through_the_apps_aborter(client: KolbenClient) -> None:
+    class Teapot(HTTPException):
+        code = 418
+        description = "short and stout"
+
+    class App(Kolben):
+        def make_aborter(self) -> Any:
+            aborter = super().make_aborter()
+            aborter.mapping[418] = Teapot
+            return aborter
+
+    app = App("kolben_tests")
+    app.config["TESTING"] = True
+    app.add_url_rule("/", "index", lambda: abort(418))
+    r = app.test_client(protocol=client.protocol).get("/")
+    assert r.status_code == 418
+    assert "short and stout" in r.text
+
+
+def test_redirect_goes_through_the_apps_redirect(client: KolbenClient) -> None:
+    from kolben import redirect
+
+    class App(Kolben):
+        def redirect(self, location: str, code: int = 302) -> Response:
+            return super().redirect("/moved" + location, 303)
+
+    app = App("kolben_tests")
+    app.add_url_rule("/", "index", lambda: redirect("/x"))
+    r = app.test_client(protocol=client.protocol).get("/")
+    assert (r.status_code, r.headers["Location"]) == (303, "/moved/x")
+    assert redirect("/y").headers["Location"] == "/y"  # no app: the plain one
+
+
+def test_permanent_session_lifetime_takes_seconds(app: Kolben) -> None:
+    import flask
+
+    f_app = flask.Flask("kolben_tests")
+    assert app.permanent_session_lifetime == f_app.permanent_session_lifetime
+    for target in (app, f_app):
+        target.permanent_session_lifetime = 60
+        assert target.permanent_session_lifetime.total_seconds() == 60
+        assert target.config["PERMANENT_SESSION_LIFETIME"] == 60
+
+
+def test_make_config_reads_debug_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KOLBEN_DEBUG", "1")
+    assert Kolben("kolben_tests").debug is True
+    monkeypatch.setenv("KOLBEN_DEBUG", "0")
+    assert Kolben("kolben_tests").debug is False
+
+
+def test_instance_path_must_be_absolute() -> None:
+    with pytest.raises(ValueError, match="must be absolute"):
+        Kolben("kolben_tests", instance_path="instance")
+
+
+def test_instance_path_found_as_in_flask(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    import flask
+
+    (tmp_path / "proj" / "mypkg").mkdir(parents=True)
+    (tmp_path / "proj" / "mypkg" / "__init__.py").write_text("")
+    (tmp_path / "proj" / "mymod.py").write_text("")
+    (tmp_path / "ns" / "nspkg" / "inner").mkdir(parents=True)
+    (tmp_path / "ns" / "nspkg" / "inner" / "__init__.py").write_text("")
+    site = tmp_path / "venv" / "lib" / "python3.11" / "site-packages"
+    (site / "installed").mkdir(parents=True)
+    (site / "installed" / "__init__.py").write_text("")
+    for folder in ("proj", "ns"):
+        monkeypatch.syspath_prepend(str(tmp_path / folder))
+    monkeypatch.syspath_prepend(str(site))
+    expected = {
+        "mypkg": tmp_path / "proj" / "instance",
+        "mymod": tmp_path / "proj" / "instance",
+        "nspkg.inner": tmp_path / "ns" / "instance",
+        "installed": tmp_path / "venv" / "var" / "installed-instance",
+    }
+    for name, path in expected.items():
+        assert Kolben(name).instance_path == str(path)
+        assert flask.Flask(name).instance_path == str(path)
+    for name in ("mypkg", "mymod", "nspkg", "nspkg.inner", "installed"):
+        sys.modules.pop(name, None)
+
+
+def test_an_equal_view_function_may_be_registered_again(app: Kolben) -> None:
+    class Equal:
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Equal)
+
+        def __hash__(self) -> int:
+            return 0
+
+        def __call__(self) -> str:
+            return "ok"
+
+    app.add_url_rule("/c", "eq", Equal())
+    app.add_url_rule("/d", "eq", Equal())
+    with pytest.raises(AssertionError, match="overwriting"):
+        app.add_url_rule("/e", "eq", lambda: "other")

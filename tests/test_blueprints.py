@@ -206,3 +206,49 @@ def test_blueprint_commands_group_name_and_merge(app: Kolben) -> None:
     runner = app.test_cli_runner()
     assert runner.invoke(args=["people", "hello"]).output == "hello from people\n"
     assert runner.invoke(args=["top"]).output == "top level\n"
+
+
+def test_make_setup_state_gives_the_deferred_functions_their_state(
+    app: Kolben, client: KolbenClient
+) -> None:
+    from kolben.blueprints import BlueprintSetupState
+
+    class VersionedState(BlueprintSetupState):
+        def add_url_rule(
+            self,
+            rule: str,
+            endpoint: str | None = None,
+            view_func: Any = None,
+            **options: Any,
+        ) -> None:
+            super().add_url_rule("/v2" + rule, endpoint, view_func, **options)
+
+    class VersionedBlueprint(Blueprint):
+        def make_setup_state(
+            self, app: Kolben, options: dict[str, Any], first_registration: bool = False
+        ) -> BlueprintSetupState:
+            return VersionedState(self, app, options, first_registration)
+
+    bp = VersionedBlueprint("api", __name__, url_prefix="/api")
+    seen: list[bool] = []
+    bp.record(lambda state: seen.append(isinstance(state, VersionedState)))
+    bp.add_url_rule("/items", "items", lambda: "items")
+    app.register_blueprint(bp)
+    assert seen == [True]
+    assert client.get("/api/v2/items").text == "items"
+    with app.test_request_context():
+        assert url_for("api.items") == "/api/v2/items"
+
+
+def test_kolben_modules_hold_flasks_names() -> None:
+    from kolben.app import Kolben as AppKolben
+    from kolben.blueprints import Blueprint as BP
+    from kolben.blueprints import BlueprintSetupState
+
+    assert AppKolben is Kolben and BP is Blueprint
+    state = BlueprintSetupState(Blueprint("b", __name__), Kolben("x"), {}, True)
+    assert (state.url_prefix, state.subdomain, state.first_registration) == (
+        None,
+        None,
+        True,
+    )

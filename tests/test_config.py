@@ -140,8 +140,13 @@ def test_custom_prefix_and_loads(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_instance_folder(tmp_path: Path) -> None:
-    app = Kolben("inst", root_path=str(tmp_path / "pkg"), instance_relative_config=True)
-    assert app.instance_path == str(tmp_path / "instance")
+    app = Kolben(
+        "inst",
+        root_path=str(tmp_path / "pkg"),
+        instance_path=str(tmp_path / "instance"),
+        instance_relative_config=True,
+    )
+    assert app.config.root_path == str(tmp_path / "instance")
     Path(app.instance_path).mkdir()
     with app.open_instance_resource("local.py", "w") as f:
         f.write("SECRET_KEY = 'instance secret'\n")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kolben import Kolben, send_file, send_from_directory, url_for
+from kolben import Blueprint, Kolben, send_file, send_from_directory, url_for
 from kolben.files import safe_join
 
 CONTENT = bytes(range(256)) * 1000  # 256 kB: several chunks
@@ -163,3 +163,66 @@ def test_blueprint_static_folder(tmp_path: Path, make_client: Any) -> None:
     assert client.get("/shop/assets/..%2Fprivate.txt").status_code == 404
     with app.test_request_context():
         assert url_for("shop.static", filename="shop.css") == "/shop/assets/shop.css"
+
+
+def test_static_folder_with_a_trailing_slash(tmp_path: Path) -> None:
+    import flask
+
+    (tmp_path / "static").mkdir()
+    for cls in (Kolben, flask.Flask):
+        app = cls("kolben_tests", root_path=str(tmp_path), static_folder="static/")
+        assert app.static_url_path == "/static"
+        assert app.static_folder == str(tmp_path / "static")
+        assert app.has_static_folder
+        with app.test_request_context():
+            assert app.url_for("static", filename="a.css") == "/static/a.css"
+
+
+def test_send_file_resolves_against_root_path(
+    sapp: Kolben, make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir("/")
+    sapp.add_url_rule("/raw", "raw", lambda: send_file("static/big.bin"))
+    r = make_client(sapp).get("/raw")
+    assert (r.status_code, r.data) == (200, CONTENT)
+
+
+def test_get_send_file_max_age_is_asked(tmp_path: Path, make_client: Any) -> None:
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "a.woff2").write_bytes(b"font")
+    (tmp_path / "bp_static").mkdir()
+    (tmp_path / "bp_static" / "b.txt").write_bytes(b"b")
+    asked: list[str | None] = []
+
+    class App(Kolben):
+        def get_send_file_max_age(self, filename: str | None) -> int | None:
+            asked.append(filename)
+            return 3600
+
+    class LongCache(Blueprint):
+        def get_send_file_max_age(self, filename: str | None) -> int | None:
+            return 60
+
+    app = App("kolben_tests", root_path=str(tmp_path))
+    bp = LongCache("bp", __name__, static_folder=str(tmp_path / "bp_static"))
+    app.register_blueprint(bp, url_prefix="/bp")
+    app.add_url_rule("/file", "file", lambda: send_file("static/a.woff2"))
+    client = make_client(app)
+    assert client.get("/static/a.woff2").headers["Cache-Control"] == (
+        "public, max-age=3600"
+    )
+    assert client.get("/bp/bp_static/b.txt").headers["Cache-Control"] == (
+        "public, max-age=60"
+    )
+    r = client.get("/file")
+    assert r.headers["Cache-Control"] == "public, max-age=3600"
+    assert "Expires" in r.headers
+    assert asked == ["a.woff2", str(tmp_path / "static" / "a.woff2")]
+
+
+def test_send_file_max_age_default_config(sapp: Kolben, make_client: Any) -> None:
+    from datetime import timedelta
+
+    sapp.config["SEND_FILE_MAX_AGE_DEFAULT"] = timedelta(minutes=2)
+    r = make_client(sapp).get("/static/big.bin")
+    assert r.headers["Cache-Control"] == "public, max-age=120"

@@ -246,3 +246,76 @@ def test_app_template_extends_a_blueprint_template(
     )
     app.add_url_rule("/", "sale", lambda: render_template("sale.html"))
     assert make_client(app).get("/").text == "<shop>sale</shop>"
+
+
+def test_environment_made_by_the_apps_methods(tmp_path: Path, make_client: Any) -> None:
+    from jinja2 import DictLoader
+
+    from kolben.templating import Environment
+
+    calls: list[str] = []
+
+    class MyEnvironment(Environment):
+        pass
+
+    class App(Kolben):
+        jinja_environment = MyEnvironment
+
+        def create_global_jinja_loader(self) -> Any:
+            calls.append("loader")
+            return DictLoader({"a.txt": "<{{ x }}>", "a.html": "<{{ x }}>"})
+
+        def select_jinja_autoescape(self, filename: str | None) -> bool:
+            calls.append(f"autoescape {filename}")
+            return filename is not None and filename.endswith(".txt")
+
+        def update_template_context(self, context: dict[str, Any]) -> None:
+            calls.append("context")
+            context.setdefault("x", "&")
+
+    app = App("kolben_tests", root_path=str(tmp_path))
+    app.add_url_rule("/txt", "txt", lambda: render_template("a.txt"))
+    app.add_url_rule("/html", "html", lambda: render_template("a.html", x="<"))
+    client = make_client(app)
+    assert isinstance(app.jinja_env, MyEnvironment)
+    assert client.get("/txt").text == "<&amp;>"
+    assert client.get("/html").text == "<<>"
+    assert calls.count("loader") == 1
+    assert calls.count("context") == 2
+    assert {"autoescape a.txt", "autoescape a.html"} <= set(calls)
+
+
+def test_create_jinja_environment_override(app: Kolben) -> None:
+    class App(Kolben):
+        def create_jinja_environment(self) -> Any:
+            env = super().create_jinja_environment()
+            env.globals["site"] = "kolben"
+            return env
+
+    sub = App("kolben_tests")
+    with sub.app_context():
+        assert render_template_string("{{ site }}") == "kolben"
+
+
+def test_jinja_loader_of_app_and_blueprint(tmp_path: Path) -> None:
+    import flask
+    from jinja2 import FileSystemLoader
+
+    for cls in (Kolben, flask.Flask):
+        app = cls("kolben_tests", root_path=str(tmp_path))
+        loader = app.jinja_loader
+        assert isinstance(loader, FileSystemLoader)
+        assert loader.searchpath == [str(tmp_path / "templates")]
+    bp = Blueprint("bp", __name__)
+    assert bp.jinja_loader is None
+    assert Kolben("x", template_folder=None).jinja_loader is None
+
+
+def test_select_jinja_autoescape_as_in_flask() -> None:
+    import flask
+
+    k_app, f_app = Kolben("kolben_tests"), flask.Flask("kolben_tests")
+    for name in (None, "a.html", "a.HTML", "a.svg", "a.xhtml", "a.txt", "a.js"):
+        assert k_app.select_jinja_autoescape(name) == f_app.select_jinja_autoescape(
+            name
+        )

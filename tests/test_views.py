@@ -115,3 +115,18 @@ def test_view_without_dispatch_request_says_so(
     app.add_url_rule("/", view_func=View.as_view("bare"))
     with pytest.raises(NotImplementedError, match="must implement dispatch_request"):
         client.get("/")
+
+
+def test_view_class_can_be_patched(app: Kolben, client: KolbenClient) -> None:
+    class Real(View):
+        def dispatch_request(self) -> str:
+            return "real"
+
+    class Fake(View):
+        def dispatch_request(self) -> str:
+            return "fake"
+
+    app.add_url_rule("/", view_func=Real.as_view("index"))
+    assert client.get("/").text == "real"
+    app.view_functions["index"].view_class = Fake  # type: ignore[attr-defined]
+    assert client.get("/").text == "fake"

@@ -8,14 +8,23 @@ blueprint is registered, which is how blueprint-scoped hooks find their requests
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
+import pathlib
 import sys
 from collections import defaultdict
 from collections.abc import Callable
-from typing import IO, Any, TypeVar
+from datetime import timedelta
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from . import typing as ft
+from ._internal import lazy
 from .http.exceptions import HTTPException, default_exceptions
+
+if TYPE_CHECKING:
+    from jinja2 import BaseLoader
+
+    from .response import Response
 
 F = TypeVar("F", bound=Callable[..., Any])
 # The decorators hand back what they decorate, typed as what each one takes.
@@ -51,8 +60,6 @@ def get_root_path(import_name: str) -> str:
     filename = getattr(mod, "__file__", None) if mod is not None else None
     if filename:
         return os.path.dirname(os.path.abspath(str(filename)))
-    import importlib.util
-
     try:
         spec = importlib.util.find_spec(import_name)
     except (ImportError, ValueError):
@@ -60,6 +67,55 @@ def get_root_path(import_name: str) -> str:
     if spec is None or not spec.origin or spec.origin in ("built-in", "frozen"):
         return os.getcwd()
     return os.path.dirname(os.path.abspath(spec.origin))
+
+
+def _package_path(import_name: str) -> str:
+    """Return the folder that holds the top-level package of ``import_name``."""
+    root_name = import_name.partition(".")[0]
+    try:
+        root_spec = importlib.util.find_spec(root_name)
+    except (ImportError, ValueError):  # unknown, invalid, or __main__
+        root_spec = None
+    if root_spec is None:
+        return os.getcwd()
+    locations = root_spec.submodule_search_locations
+    if not locations:  # a plain module
+        return os.path.dirname(str(root_spec.origin))
+    if root_spec.origin not in (None, "namespace"):  # a package's __init__.py
+        return os.path.dirname(os.path.dirname(root_spec.origin))
+    # A namespace package spans folders: take the one holding this module.
+    spec = importlib.util.find_spec(import_name)
+    location = locations[0]
+    if spec is not None and spec.submodule_search_locations:
+        inner = pathlib.Path(os.path.commonpath(list(spec.submodule_search_locations)))
+        location = next(
+            (entry for entry in locations if inner.is_relative_to(entry)), location
+        )
+    return os.path.dirname(location)
+
+
+def find_package(import_name: str) -> tuple[str | None, str]:
+    """Return the prefix a package is installed under and its import folder.
+
+    The prefix is ``sys.prefix`` for a system install, or the environment
+    that holds the ``site-packages`` folder it sits in; ``None`` when it is
+    not installed (run from a checkout, say).
+
+    :param import_name: the module's import name.
+    """
+    path = _package_path(import_name)
+    prefix = os.path.abspath(sys.prefix)
+    if pathlib.PurePath(path).is_relative_to(prefix):
+        return prefix, path
+    parent, folder = os.path.split(path)
+    if folder.lower() != "site-packages":
+        return None, path
+    grandparent, name = os.path.split(parent)
+    if name.lower() == "lib":  # Windows: <prefix>/Lib/site-packages
+        return grandparent, path
+    if os.path.basename(grandparent).lower() == "lib":  # <prefix>/lib/pythonX.Y
+        return os.path.dirname(grandparent), path
+    return parent, path
 
 
 class Scaffold:
@@ -72,6 +128,10 @@ class Scaffold:
     """
 
     name: str
+    _static_folder: str | None = None
+    _static_url_path: str | None = None
+    #: The folder of templates, relative to ``root_path``.
+    template_folder: str | os.PathLike[str] | None = None
 
     def __init__(self, import_name: str, root_path: str | None = None) -> None:
         self.import_name = import_name
@@ -95,6 +155,89 @@ class Scaffold:
 
     def _check_setup_finished(self, f_name: str) -> None:
         raise NotImplementedError
+
+    # -- static files and templates ----------------------------------------------
+
+    @property
+    def static_folder(self) -> str | None:
+        """The absolute path of the static folder, or ``None``.
+
+        Set it relative to ``root_path``; a trailing slash is ignored.
+        """
+        if self._static_folder is None:
+            return None
+        return os.path.join(self.root_path, self._static_folder)
+
+    @static_folder.setter
+    def static_folder(self, value: str | os.PathLike[str] | None) -> None:
+        if value is not None:
+            value = os.fspath(value).rstrip("\\/")
+        self._static_folder = value
+
+    @property
+    def static_url_path(self) -> str | None:
+        """The URL prefix of static files: the static folder's name by default."""
+        if self._static_url_path is not None:
+            return self._static_url_path
+        if self.static_folder is None:
+            return None
+        return f"/{os.path.basename(self.static_folder)}".rstrip("/")
+
+    @static_url_path.setter
+    def static_url_path(self, value: str | None) -> None:
+        self._static_url_path = None if value is None else value.rstrip("/")
+
+    @property
+    def has_static_folder(self) -> bool:
+        """Whether a static folder is set."""
+        return self.static_folder is not None
+
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        """Return how long browsers may cache a file, in seconds.
+
+        ``send_file`` and static files ask this; it reads
+        ``SEND_FILE_MAX_AGE_DEFAULT`` (``None``: browsers revalidate, with a
+        conditional request). Override it to cache some files longer.
+
+        Example::
+
+            class App(Kolben):
+                def get_send_file_max_age(self, filename):
+                    if filename and filename.endswith(".woff2"):
+                        return 31536000
+                    return super().get_send_file_max_age(filename)
+
+        :param filename: the file's path, or ``None`` for a file object.
+        """
+        from .globals import current_app
+
+        value = current_app.config["SEND_FILE_MAX_AGE_DEFAULT"]
+        if value is None:
+            return None
+        if isinstance(value, timedelta):
+            return int(value.total_seconds())
+        return int(value)
+
+    def send_static_file(self, filename: str) -> Response:
+        """Send a file from the static folder; the ``static`` endpoint's view.
+
+        :param filename: the path inside the static folder.
+        """
+        from .files import send_from_directory
+
+        if self.static_folder is None:
+            raise RuntimeError("'static_folder' must be set to serve static_files.")
+        max_age = self.get_send_file_max_age(filename)
+        return send_from_directory(self.static_folder, filename, max_age=max_age)
+
+    @lazy
+    def jinja_loader(self) -> BaseLoader | None:
+        """The loader of this object's own ``template_folder``, or ``None``."""
+        if self.template_folder is None:
+            return None
+        from jinja2 import FileSystemLoader
+
+        return FileSystemLoader(os.path.join(self.root_path, self.template_folder))
 
     def open_resource(
         self, resource: str, mode: str = "rb", encoding: str | None = None

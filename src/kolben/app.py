@@ -8,23 +8,30 @@ import logging
 import os
 import threading
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import timedelta
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from . import _app_dispatch, _dispatch, _pipeline_sync, asgi, wsgi
 from ._app_dispatch import DispatchMixin
+from ._app_urls import URLMixin
 from ._concurrency import SyncRunner
 from ._internal import lazy
-from ._scaffold import Scaffold, T_teardown, setupmethod
-from ._urls import build_url
+from ._scaffold import Scaffold, T_teardown, find_package, setupmethod
 from .config import DEFAULT_CONFIG, Config
 from .ctx import AppContext, _AppCtxGlobals
-from .http.exceptions import HTTPException, NotFound
+from .http.exceptions import Aborter, HTTPException
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .request import Request
 from .response import Response
 from .routing import BuildError, Map, Rule
 from .sessions import SecureCookieSessionInterface, SessionInterface
-from .templating import Environment, create_environment
+from .templating import (
+    DispatchingJinjaLoader,
+    Environment,
+    create_environment,
+    select_autoescape,
+    update_context,
+)
 
 if TYPE_CHECKING:
     from .blueprints import Blueprint
@@ -47,7 +54,7 @@ def _coroutine_function(f: F) -> F:
     return f
 
 
-class Kolben(DispatchMixin, Scaffold):
+class Kolben(DispatchMixin, URLMixin, Scaffold):
     """A kolben application: a WSGI app and an ASGI app at once.
 
     Example::
@@ -81,6 +88,7 @@ class Kolben(DispatchMixin, Scaffold):
     test_client_class: type[KolbenClient] | None = None
     test_cli_runner_class: type[KolbenCliRunner] | None = None
     default_config = DEFAULT_CONFIG
+    aborter_class = Aborter
 
     def __init__(
         self,
@@ -100,14 +108,25 @@ class Kolben(DispatchMixin, Scaffold):
         self.static_folder = static_folder
         self.static_host = static_host
         self.template_folder = template_folder
-        self.instance_path = instance_path or os.path.join(
-            os.path.dirname(self.root_path), "instance"
-        )
-        self.config = self.config_class(
-            self.instance_path if instance_relative_config else self.root_path,
-            self.default_config,
-        )
+        if instance_path is None:
+            instance_path = self.auto_find_instance_path()
+        elif not os.path.isabs(instance_path):
+            raise ValueError(
+                "If an instance path is provided it must be absolute. Use"
+                " os.path.abspath(...) or a path relative to root_path,"
+                " os.path.join(app.root_path, ...)."
+            )
+        self.instance_path = instance_path
+        self.config = self.make_config(instance_relative_config)
+        #: Called by :func:`kolben.abort`; made by :meth:`make_aborter`.
+        self.aborter = self.make_aborter()
         self.json: JSONProvider = self.json_provider_class(self)
+        #: Called in order by :meth:`handle_url_build_error` with
+        #: ``(error, endpoint, values)`` when ``url_for`` cannot build; the
+        #: first that returns a value other than ``None`` gives the URL.
+        self.url_build_error_handlers: list[
+            Callable[[BuildError, str, dict[str, Any]], str | None]
+        ] = []
         self.url_map = self.url_map_class(host_matching=host_matching)
         self.subdomain_matching = subdomain_matching
         self.extensions: dict[str, Any] = {}
@@ -125,6 +144,8 @@ class Kolben(DispatchMixin, Scaffold):
         self._async_funcs: dict[Callable[..., Any], bool] = {}
         self._error_pages: dict[type[HTTPException], str] = {}
         self._matches_domains = False
+        #: Whether a subclass's ``create_url_adapter`` matches and builds URLs.
+        self._custom_adapter = False
         #: The dispatch methods this app overrides (see ``_app_dispatch``);
         #: any sends its requests down the general path.
         self._overrides: tuple[str, ...] = ()
@@ -133,23 +154,59 @@ class Kolben(DispatchMixin, Scaffold):
         #: The app's click command group; ``kolben`` offers its commands.
         self.cli = AppGroup(self.name)
         self.shell_context_processors: list[Callable[[], dict[str, Any]]] = []
+        # kolben adds the static route only when the folder exists, so an app
+        # without one has no catch-all /static/ rule.
         folder = self.static_folder
-        if folder is not None and os.path.isdir(os.path.join(self.root_path, folder)):
-            if self.static_url_path is None:
-                self.static_url_path = "/" + os.path.basename(os.fspath(folder))
+        if folder is not None and os.path.isdir(folder):
+            if bool(static_host) != host_matching:
+                raise ValueError(
+                    "Invalid static_host/host_matching combination: give"
+                    " static_host exactly when host_matching=True."
+                )
             self.add_url_rule(
-                f"{self.static_url_path.rstrip('/')}/<path:filename>",
+                f"{self.static_url_path}/<path:filename>",
                 endpoint="static",
                 view_func=self.send_static_file,
-                host=static_host if host_matching else None,
+                host=static_host,
             )
 
-    def send_static_file(self, filename: str) -> Response:
-        """Send a file from the static folder; the ``static`` endpoint's view."""
-        from .files import send_from_directory
+    def make_config(self, instance_relative: bool = False) -> Config:
+        """Make ``app.config``: ``default_config``, and debug mode from the env.
 
-        assert self.static_folder is not None
-        return send_from_directory(os.fspath(self.static_folder), filename)
+        :param instance_relative: resolve file names in ``instance_path``
+            instead of ``root_path``.
+        """
+        from .helpers import get_debug_flag
+
+        defaults = dict(self.default_config)
+        defaults["DEBUG"] = get_debug_flag()
+        root = self.instance_path if instance_relative else self.root_path
+        return self.config_class(root, defaults)
+
+    def auto_find_instance_path(self) -> str:
+        """Return the instance folder when none was given.
+
+        ``instance/`` next to the package or module, or, for one installed
+        in an environment, ``<prefix>/var/<name>-instance``.
+        """
+        prefix, package_path = find_package(self.import_name)
+        if prefix is None:
+            return os.path.join(package_path, "instance")
+        return os.path.join(prefix, "var", f"{self.name}-instance")
+
+    def make_aborter(self) -> Aborter:
+        """Make ``app.aborter``, an instance of ``aborter_class``."""
+        return self.aborter_class()
+
+    def redirect(self, location: str, code: int = 302) -> Response:
+        """Make a redirect response; :func:`kolben.redirect` calls this.
+
+        :param location: the URL to redirect to.
+        :param code: the status code: 301, 302, 303, 307 or 308.
+        """
+        from .helpers import _redirect_response
+
+        return _redirect_response(location, code, self.response_class)
 
     # -- properties ------------------------------------------------------------
 
@@ -190,6 +247,19 @@ class Kolben(DispatchMixin, Scaffold):
     def secret_key(self, value: str | bytes | None) -> None:
         self.config["SECRET_KEY"] = value
 
+    @property
+    def permanent_session_lifetime(self) -> timedelta:
+        """How long a permanent session lasts (``PERMANENT_SESSION_LIFETIME``).
+
+        Setting it stores a ``timedelta`` or a number of seconds.
+        """
+        value = self.config["PERMANENT_SESSION_LIFETIME"]
+        return value if isinstance(value, timedelta) else timedelta(seconds=value)
+
+    @permanent_session_lifetime.setter
+    def permanent_session_lifetime(self, value: timedelta | int) -> None:
+        self.config["PERMANENT_SESSION_LIFETIME"] = value
+
     @lazy
     def logger(self) -> logging.Logger:
         """The app's logger, named after the app; see :mod:`kolben.logging`."""
@@ -200,10 +270,46 @@ class Kolben(DispatchMixin, Scaffold):
     #: Options for the Jinja environment, set before it is first used.
     jinja_options: dict[str, Any] = {}
 
+    #: The class of :attr:`jinja_env`; a subclass may use its own.
+    jinja_environment = Environment
+
     @lazy
     def jinja_env(self) -> Environment:
-        """The Jinja environment templates are rendered with."""
+        """The Jinja environment, made by :meth:`create_jinja_environment`."""
+        return self.create_jinja_environment()
+
+    def create_jinja_environment(self) -> Environment:
+        """Make the Jinja environment from ``jinja_options`` and the app's globals.
+
+        Override it to change the environment; ``jinja_options`` and
+        ``TEMPLATES_AUTO_RELOAD`` are read here, when it is first used.
+        """
         return create_environment(self)
+
+    def create_global_jinja_loader(self) -> DispatchingJinjaLoader:
+        """Make the environment's loader: the app's, then each blueprint's.
+
+        To change where the app's own templates come from, override
+        :attr:`jinja_loader` instead.
+        """
+        return DispatchingJinjaLoader(self)
+
+    def select_jinja_autoescape(self, filename: str | None) -> bool:
+        """Tell whether a template is autoescaped: strings, and HTML/XML/SVG files.
+
+        :param filename: the template's name; ``None`` for a template string.
+        """
+        return select_autoescape(filename)
+
+    def update_template_context(self, context: dict[str, Any]) -> None:
+        """Add what the context processors return to a template's context.
+
+        The app's processors run, then those of the request's blueprints;
+        values passed to ``render_template`` win over theirs.
+
+        :param context: the context, changed in place.
+        """
+        update_context(self, context)
 
     def _add_template_item(
         self, kind: str, f: Callable[..., Any], name: str | None
@@ -286,7 +392,9 @@ class Kolben(DispatchMixin, Scaffold):
         self.url_map.add(rule_obj)
         if view_func is not None:
             old = self.view_functions.get(endpoint)
-            if old is not None and old is not view_func:
+            # Equal, not identical, as in Flask: a view object that defines
+            # __eq__ (re-made by a factory, say) may be registered again.
+            if old is not None and old != view_func:
                 raise AssertionError(
                     "View function mapping is overwriting an existing endpoint"
                     f" function: {endpoint}. Give one of the views another name or"
@@ -398,65 +506,10 @@ class Kolben(DispatchMixin, Scaffold):
             )
             self._match_path = self.url_map.matcher().match
             self._overrides = _app_dispatch.overridden(self)
+            self._custom_adapter = (
+                type(self).create_url_adapter is not URLMixin.create_url_adapter
+            )
             self._got_first_request = True
-
-    def _match(self, request: Request) -> _dispatch.Plan:
-        """Match the request's URL and return the plan for its endpoint.
-
-        Routing errors (404, 405, redirects, bad Host) are kept on the request
-        and raised after the before-request hooks, as Flask does.
-        """
-        if request.routing_exception is not None:
-            return self._default_plan
-        try:
-            if self._trusted_hosts:
-                request.check_trusted_host(self._trusted_hosts)
-            if self._matches_domains:
-                rule, args = self.url_map.match(
-                    request.path, request.method, domain=self._domain(request)
-                )
-            else:
-                rule, args = self._match_path(request.path, request.method, "", False)
-        except HTTPException as e:
-            request.routing_exception = e
-            return self._default_plan
-        request.url_rule = rule
-        request.view_args = args
-        return self._plans.get(rule.endpoint) or self._default_plan  # type: ignore[arg-type]
-
-    def _match_unfrozen(self, request: Request) -> _dispatch.Plan:
-        """Match as :meth:`_match` does, before the app has compiled anything."""
-        if request.routing_exception is None:
-            try:
-                trusted = list(self.config["TRUSTED_HOSTS"] or ())
-                if trusted:
-                    request.check_trusted_host(trusted)
-                request.url_rule, request.view_args = self.url_map.match(
-                    request.path, request.method, domain=self._domain(request)
-                )
-            except HTTPException as e:
-                request.routing_exception = e
-        return self._plan_for(request)
-
-    def _plan_for(self, request: Request) -> _dispatch.Plan:
-        """The plan of the request's endpoint; made afresh before serving."""
-        endpoint = request.url_rule.endpoint if request.url_rule else None
-        if not self._got_first_request:
-            return _dispatch.Plan(self, endpoint)
-        return self._plans.get(endpoint) or self._default_plan  # type: ignore[arg-type]
-
-    def _domain(self, request: Request) -> str:
-        """The host or subdomain rules are matched on; ``""`` if neither is used.
-
-        :raises NotFound: with subdomain matching, the host is not
-            ``SERVER_NAME`` or one of its subdomains.
-        """
-        if self.url_map.host_matching:
-            return request.host
-        server_name = self.config["SERVER_NAME"]
-        if self.subdomain_matching and server_name:
-            return _subdomain(request.host, server_name)
-        return ""
 
     def _registered_funcs(self) -> Iterator[Callable[..., Any]]:
         yield from self.view_functions.values()
@@ -555,33 +608,6 @@ class Kolben(DispatchMixin, Scaffold):
 
     # -- URLs ------------------------------------------------------------------
 
-    def url_for(
-        self,
-        endpoint: str,
-        *,
-        _anchor: str | None = None,
-        _method: str | None = None,
-        _scheme: str | None = None,
-        _external: bool | None = None,
-        **values: Any,
-    ) -> str:
-        """Build the URL of ``endpoint``; see :func:`kolben.url_for`."""
-        return build_url(self, endpoint, _anchor, _method, _scheme, _external, values)
-
-    def inject_url_defaults(self, endpoint: str, values: dict[str, Any]) -> None:
-        """Let the ``url_defaults`` functions fill in ``values`` for ``endpoint``."""
-        names: tuple[str | None, ...] = (None,)
-        names += tuple(reversed(_dispatch.blueprint_chain(endpoint)))
-        for name in names:
-            for f in self.url_default_functions.get(name, ()):
-                f(endpoint, values)
-
-    def handle_url_build_error(
-        self, error: BuildError, endpoint: str, values: dict[str, Any]
-    ) -> str:
-        """Called when ``url_for`` cannot build; re-raises by default."""
-        raise error
-
     # -- contexts and testing ----------------------------------------------------
 
     def app_context(self) -> AppContext:
@@ -655,14 +681,3 @@ class Kolben(DispatchMixin, Scaffold):
 
         cls = self.test_cli_runner_class or KolbenCliRunner
         return cls(self, **kwargs)
-
-
-def _subdomain(host: str, server_name: str) -> str:
-    host = host.lower()
-    server_name = server_name.lower()
-    if host == server_name:
-        return ""
-    suffix = "." + server_name
-    if host.endswith(suffix):
-        return host[: -len(suffix)]
-    raise NotFound(f"The host {host!r} is not served here ({server_name!r}).")

@@ -27,7 +27,6 @@ from ._scaffold import (
 
 if TYPE_CHECKING:
     from .app import Kolben
-    from .response import Response
 
 F = TypeVar("F", bound=Callable[..., Any])
 DeferredSetup = Callable[["BlueprintSetupState"], None]
@@ -169,6 +168,19 @@ class Blueprint(Scaffold):
                 " error handlers before registering the blueprint."
             )
 
+    def make_setup_state(
+        self, app: Kolben, options: dict[str, Any], first_registration: bool = False
+    ) -> BlueprintSetupState:
+        """Make the state the deferred functions of one registration get.
+
+        Override it to hand them a subclass of :class:`BlueprintSetupState`.
+
+        :param app: the application it is registered on.
+        :param options: the keyword arguments of ``register_blueprint``.
+        :param first_registration: whether it is its first time on ``app``.
+        """
+        return BlueprintSetupState(self, app, options, first_registration)
+
     @setupmethod
     def record(self, func: DeferredSetup) -> None:
         """Run ``func(state)`` each time the blueprint is registered on an app."""
@@ -238,13 +250,10 @@ class Blueprint(Scaffold):
         first_registration = not any(bp is self for bp in app.blueprints.values())
         app.blueprints[name] = self
         self._got_registered_once = True
-        state = BlueprintSetupState(self, app, options, first_registration)
-        if self.static_folder is not None:
-            url_path = self.static_url_path
-            if url_path is None:
-                url_path = "/" + os.path.basename(os.fspath(self.static_folder))
+        state = self.make_setup_state(app, options, first_registration)
+        if self.has_static_folder:
             state.add_url_rule(
-                f"{url_path.rstrip('/')}/<path:filename>",
+                f"{self.static_url_path}/<path:filename>",
                 endpoint="static",
                 view_func=self.send_static_file,
             )
@@ -254,14 +263,6 @@ class Blueprint(Scaffold):
         self._register_commands(app, options, name)
         for blueprint, nested_options in self._blueprints:
             blueprint.register(app, _nested_options(state, blueprint, nested_options))
-
-    def send_static_file(self, filename: str) -> Response:
-        """Send a file from the blueprint's static folder; its ``static`` view."""
-        from .files import send_from_directory
-
-        assert self.static_folder is not None
-        folder = os.path.join(self.root_path, os.fspath(self.static_folder))
-        return send_from_directory(folder, filename)
 
     def _register_commands(
         self, app: Kolben, options: dict[str, Any], name: str

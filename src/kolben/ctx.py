@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .app import Kolben
     from .request import Request
     from .response import Response
+    from .routing import MapAdapter
     from .sessions import SessionMixin
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -98,6 +99,21 @@ class AppContext:
     def __init__(self, app: Kolben, request: Request | None = None) -> None:
         self.app = app
         self.request = request
+
+    @property
+    def url_adapter(self) -> MapAdapter | None:
+        """The URL adapter of this context, from ``app.create_url_adapter``.
+
+        Made on first use; a request matched through an app's own
+        ``create_url_adapter`` keeps the adapter it was matched with.
+        """
+        request = self.request
+        adapter = request.url_adapter if request is not None else None
+        if adapter is None:
+            adapter = self.app.create_url_adapter(request)
+            if request is not None:
+                request.url_adapter = adapter
+        return adapter
 
     @property
     def g(self) -> _AppCtxGlobals:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import posixpath
+import time
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -110,7 +111,7 @@ def send_file(
 
         return send_file("reports/q3.pdf", as_attachment=True)
 
-    :param path_or_file: a path (relative to the current directory) or a
+    :param path_or_file: a path (relative to the app's ``root_path``) or a
         binary file object. Never pass a path built from user input; use
         ``send_from_directory``.
     :param mimetype: the media type; guessed from the name by default.
@@ -119,12 +120,17 @@ def send_file(
     :param conditional: answer 304 and ranges (206/416).
     :param etag: compute an ETag (paths only), use this one, or none.
     :param last_modified: the Last-Modified time; the file's by default.
-    :param max_age: seconds browsers may cache it; ``SEND_FILE_MAX_AGE_DEFAULT``
-        by default, and ``None`` means they must revalidate.
+    :param max_age: seconds browsers may cache it; by default what
+        ``app.get_send_file_max_age(path)`` says (``SEND_FILE_MAX_AGE_DEFAULT``),
+        and ``None`` means they must revalidate.
     """
     ctx = _req_ctx()
     app, request = ctx.app, ctx.request
     assert request is not None
+    path: str | None = None
+    if isinstance(path_or_file, str | os.PathLike):
+        # As in Flask, a relative path is the app's, not the working folder's.
+        path_or_file = path = os.path.join(app.root_path, os.fspath(path_or_file))
     file, size, mtime, name = _open(path_or_file)
     download_name = download_name or name
     if mimetype is None:
@@ -149,17 +155,24 @@ def send_file(
         checksum = zlib.adler32(str(path_or_file).encode()) & 0xFFFFFFFF
         response.set_etag(f"{mtime.timestamp()}-{size}-{checksum}")
     if max_age is None:
-        max_age = app.config["SEND_FILE_MAX_AGE_DEFAULT"]
-    if max_age is None:
-        response.cache_control.no_cache = True
-    else:
-        response.cache_control.public = True
-        response.cache_control.max_age = int(max_age)
+        max_age = app.get_send_file_max_age(path)
+    _cache_for(response, max_age)
     if conditional:
         response = response.make_conditional(request)
         if response.status_code == 200 and size is not None:
             _apply_range(response, request, file, size)
     return response
+
+
+def _cache_for(response: Response, max_age: int | None) -> None:
+    """Let browsers cache for ``max_age`` seconds; ``None`` or 0: revalidate."""
+    if max_age is None or max_age <= 0:
+        response.cache_control.no_cache = True
+        if max_age is None:
+            return
+    response.cache_control.public = True
+    response.cache_control.max_age = int(max_age)
+    response.expires = int(time.time() + max_age)
 
 
 def _open(

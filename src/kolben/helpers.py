@@ -86,23 +86,32 @@ def redirect(
 ) -> Response:  # noqa: N803
     """Return a response that redirects the client to ``location``.
 
+    In an app context this is ``current_app.redirect(location, code)``, so an
+    app can change how every redirect is made.
+
     Example::
 
         return redirect(url_for("index"))
 
     :param location: an absolute or relative URL; non-ASCII is encoded.
     :param code: the status code: 301, 302, 303, 307 or 308.
-    :param Response: the response class; the app's by default.
+    :param Response: the response class, outside an app context.
     """
+    ctx = _cv_app.get(None)
+    if ctx is not None:
+        return ctx.app.redirect(location, code=code)
+    if Response is None:
+        from .response import Response
+    assert Response is not None
+    return _redirect_response(location, code, Response)
+
+
+def _redirect_response(
+    location: str, code: int, response_class: type[Response]
+) -> Response:
+    """Make a redirect response with a short HTML page linking to ``location``."""
     from markupsafe import escape
 
-    if Response is None:
-        ctx = _cv_app.get(None)
-        if ctx is not None:
-            Response = ctx.app.response_class
-        else:
-            from .response import Response
-    assert Response is not None
     location = iri_to_uri(location)
     html_loc = escape(location)
     body = (
@@ -110,11 +119,13 @@ def redirect(
         "<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the"
         f' target URL: <a href="{html_loc}">{html_loc}</a>. If not, click the link.\n'
     )
-    return Response(body, code, {"Location": location})
+    return response_class(body, code, {"Location": location})
 
 
 def abort(code: int | Response, *args: Any, **kwargs: Any) -> NoReturn:
     """Stop the request with an HTTP error, or with a response.
+
+    In an app context this calls ``current_app.aborter``.
 
     Example::
 
@@ -125,8 +136,9 @@ def abort(code: int | Response, *args: Any, **kwargs: Any) -> NoReturn:
     :param code: a status code, or a response to send as it is.
     """
     ctx = _cv_app.get(None)
-    aborter = getattr(ctx.app, "aborter", None) if ctx is not None else None
-    (aborter or _aborter)(code, *args, **kwargs)
+    if ctx is not None:
+        ctx.app.aborter(code, *args, **kwargs)
+    _aborter(code, *args, **kwargs)
     raise AssertionError("unreachable")  # pragma: no cover
 
 

@@ -49,6 +49,9 @@ class Request(RequestHeaderAttributes):
     url_rule: Rule | None = None
     view_args: dict[str, Any] | None = None
     routing_exception: Exception | None = None
+    #: The adapter from ``app.create_url_adapter`` once one was made; the
+    #: request context's ``url_adapter`` (kolben matches without one).
+    url_adapter: Any = None
     #: Class-wide defaults used when no app is attached.
     default_max_content_length: int | None = None
     default_max_form_memory_size: int | None = 500_000
@@ -546,6 +549,12 @@ class Request(RequestHeaderAttributes):
         self.__dict__["files"] = ImmutableMultiDict(files)
         if files:
             self._holds_resources = True
+        elif mt != "multipart/form-data" and self.app is not None and self.app.debug:
+            # In debug mode, a file field of a form sent without
+            # enctype="multipart/form-data" gets an error that says so.
+            from .debughelpers import attach_enctype_error_multidict
+
+            attach_enctype_error_multidict(self)
 
     @lazy
     def form(self) -> ImmutableMultiDict[str, str]:

@@ -179,8 +179,7 @@ class SessionInterface:
     ) -> datetime | None:
         """When a permanent session expires; ``None`` for a browser session."""
         if session.permanent:
-            lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
-            return datetime.now(UTC) + lifetime  # type: ignore[no-any-return]
+            return datetime.now(UTC) + app.permanent_session_lifetime
         return None
 
     def should_set_cookie(self, app: Kolben, session: SessionMixin) -> bool:
@@ -240,7 +239,7 @@ class SecureCookieSessionInterface(SessionInterface):
             sess = self.session_class()
             sess.new = True
             return sess
-        max_age = int(app.config["PERMANENT_SESSION_LIFETIME"].total_seconds())
+        max_age = int(app.permanent_session_lifetime.total_seconds())
         try:
             data = s.loads(value, max_age=max_age)
         except (BadData, ValueError, TypeError):
@@ -389,7 +388,7 @@ class RedisSessionInterface(SessionInterface):
             return
         if not self.should_set_cookie(app, session):
             return
-        lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
+        lifetime = app.permanent_session_lifetime
         self.client.set(
             self.prefix + sid,
             self.serializer.dumps(dict(session)),

@@ -7,11 +7,10 @@ template by putting one at the same path.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import BaseLoader, FileSystemLoader, Template, TemplateNotFound
+from jinja2 import BaseLoader, Template, TemplateNotFound
 from jinja2 import Environment as BaseEnvironment
 
 from . import signals
@@ -22,81 +21,113 @@ if TYPE_CHECKING:
     from .app import Kolben
 
 _AUTOESCAPED = (".html", ".htm", ".xml", ".xhtml", ".svg")
+#: What a Jinja loader's ``get_source`` returns.
+Source = tuple[str, str | None, Callable[[], bool] | None]
 
 
 class Environment(BaseEnvironment):
     """The app's Jinja environment; it finds templates through the app.
 
     :param app: the application.
-    :param options: Jinja ``Environment`` options (``app.jinja_options``).
+    :param options: Jinja ``Environment`` options (``app.jinja_options``);
+        the loader is ``app.create_global_jinja_loader()`` unless given.
     """
 
     def __init__(self, app: Kolben, **options: Any) -> None:
-        options.setdefault("loader", DispatchingJinjaLoader(app))
+        if "loader" not in options:
+            options["loader"] = app.create_global_jinja_loader()
         super().__init__(**options)
         self.app = app
 
 
-def template_loader(scaffold: Scaffold) -> FileSystemLoader | None:
-    """The loader for an app's or blueprint's own ``template_folder``."""
-    folder = getattr(scaffold, "template_folder", None)
-    if folder is None:
-        return None
-    return FileSystemLoader(os.path.join(scaffold.root_path, folder))
-
-
 class DispatchingJinjaLoader(BaseLoader):
-    """Look for a template in the app's folder, then in each blueprint's."""
+    """Look for a template with the app's loader, then each blueprint's.
+
+    Each one's loader is its ``jinja_loader``. With ``EXPLAIN_TEMPLATE_LOADING``
+    every lookup is logged (see :mod:`kolben.debughelpers`).
+
+    :param app: the application.
+    """
 
     def __init__(self, app: Kolben) -> None:
         self.app = app
 
-    def _loaders(self) -> Iterator[BaseLoader]:
-        loader = template_loader(self.app)
+    def _iter_loaders(self) -> Iterator[tuple[Scaffold, BaseLoader]]:
+        loader = self.app.jinja_loader
         if loader is not None:
-            yield loader
+            yield self.app, loader
         for blueprint in self.app.iter_blueprints():
-            loader = template_loader(blueprint)
+            loader = blueprint.jinja_loader
             if loader is not None:
-                yield loader
+                yield blueprint, loader
 
-    def get_source(
-        self, environment: BaseEnvironment, template: str
-    ) -> tuple[str, str | None, Callable[[], bool] | None]:
-        """Return the source of the first template found at that path."""
-        for loader in self._loaders():
+    def get_source(self, environment: BaseEnvironment, template: str) -> Source:
+        """Return the source of the first template found at that path.
+
+        :param environment: the Jinja environment.
+        :param template: the template's name.
+        """
+        if self.app.config["EXPLAIN_TEMPLATE_LOADING"]:
+            return self._get_source_explained(environment, template)
+        for _source, loader in self._iter_loaders():
             try:
                 return loader.get_source(environment, template)
             except TemplateNotFound:
                 continue
         raise TemplateNotFound(template)
 
+    def _get_source_explained(
+        self, environment: BaseEnvironment, template: str
+    ) -> Source:
+        from .debughelpers import explain_template_loading_attempts
+
+        attempts: list[tuple[BaseLoader, Scaffold, Source | None]] = []
+        first: Source | None = None
+        for source, loader in self._iter_loaders():
+            try:
+                rv: Source | None = loader.get_source(environment, template)
+            except TemplateNotFound:
+                rv = None
+            first = first or rv
+            attempts.append((loader, source, rv))
+        explain_template_loading_attempts(self.app, template, attempts)
+        if first is None:
+            raise TemplateNotFound(template)
+        return first
+
     def list_templates(self) -> list[str]:
         """List every template any folder holds."""
         names: set[str] = set()
-        for loader in self._loaders():
+        for _source, loader in self._iter_loaders():
             names.update(loader.list_templates())
         return sorted(names)
 
 
 def select_autoescape(filename: str | None) -> bool:
-    """Autoescape strings and ``.html .htm .xml .xhtml .svg`` templates."""
+    """Autoescape strings and ``.html .htm .xml .xhtml .svg`` templates.
+
+    :param filename: the template's name; ``None`` for a template string.
+    """
     if filename is None:
         return True
     return filename.endswith(_AUTOESCAPED)
 
 
 def create_environment(app: Kolben) -> Environment:
-    """Make the app's environment with kolben's globals and filters."""
+    """Make the app's environment: ``app.create_jinja_environment()`` does this.
+
+    :param app: the application.
+    """
     from .globals import g, request, session
     from .helpers import get_flashed_messages
 
     options = dict(app.jinja_options)
-    options.setdefault("autoescape", select_autoescape)
+    if "autoescape" not in options:
+        options["autoescape"] = app.select_jinja_autoescape
     if "auto_reload" not in options:
         auto_reload = app.config["TEMPLATES_AUTO_RELOAD"]
         options["auto_reload"] = app.debug if auto_reload is None else auto_reload
-    env = Environment(app, **options)
+    env = app.jinja_environment(app, **options)
     env.globals.update(
         url_for=app.url_for,
         get_flashed_messages=get_flashed_messages,
@@ -111,22 +142,27 @@ def create_environment(app: Kolben) -> Environment:
     return env
 
 
-def _context(app: Kolben, context: dict[str, Any]) -> dict[str, Any]:
-    """Add what the context processors return; explicit values win."""
+def update_context(app: Kolben, context: dict[str, Any]) -> None:
+    """Add what the context processors return; explicit values win.
+
+    ``app.update_template_context(context)`` does this.
+
+    :param app: the application.
+    :param context: the template's context, changed in place.
+    """
     ctx = _cv_app.get(None)
     names: list[str | None] = [None]
     if ctx is not None and ctx.request is not None:
         names.extend(reversed(ctx.request.blueprints))
-    rv: dict[str, Any] = {}
+    explicit = context.copy()
     for name in names:
         for processor in app.template_context_processors.get(name, ()):
-            rv.update(processor())
-    rv.update(context)
-    return rv
+            context.update(processor())
+    context.update(explicit)
 
 
 def _render(app: Kolben, template: Template, context: dict[str, Any]) -> str:
-    context = _context(app, context)
+    app.update_template_context(context)
     if signals.before_render_template.receivers:
         signals.before_render_template.send(app, template=template, context=context)
     rv = template.render(context)
@@ -187,7 +223,7 @@ async def render_template_async(
 def _stream(app: Kolben, template: Template, context: dict[str, Any]) -> Iterator[str]:
     from .helpers import stream_with_context
 
-    context = _context(app, context)
+    app.update_template_context(context)
     if signals.before_render_template.receivers:
         signals.before_render_template.send(app, template=template, context=context)
 

@@ -68,7 +68,10 @@ class View:
         def instance() -> View:
             if shared is not None:
                 return shared
-            return cls(*class_args, **class_kwargs)
+            # Read at call time, from the function add_url_rule got, so a
+            # test can patch ``view_func.view_class``, as in Flask.
+            view_class: type[View] = getattr(view, "view_class", cls)
+            return view_class(*class_args, **class_kwargs)
 
         view: Callable[..., Any]
         if cls._is_async():

@@ -44,6 +44,7 @@ def test_exported_members() -> None:
         "FloatConverter",
         "IntegerConverter",
         "Map",
+        "MapAdapter",
         "NumberConverter",
         "PathConverter",
         "RequestRedirect",

@@ -11,6 +11,7 @@ nothing imported from kolben but ``kolben.http`` exceptions.
 
 from __future__ import annotations
 
+from .adapter import MapAdapter as MapAdapter
 from .converters import DEFAULT_CONVERTERS as DEFAULT_CONVERTERS
 from .converters import AnyConverter as AnyConverter
 from .converters import BaseConverter as BaseConverter
@@ -36,6 +37,7 @@ __all__ = [
     "FloatConverter",
     "IntegerConverter",
     "Map",
+    "MapAdapter",
     "NumberConverter",
     "PathConverter",
     "RequestRedirect",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pprint import pformat
 from typing import Any
 
 from ._compiler import build_order
 from ._matcher import Matcher
+from .adapter import MapAdapter
 from .converters import DEFAULT_CONVERTERS, BaseConverter, ValidationError
 from .exceptions import BuildError
 from .rules import Rule
@@ -194,6 +196,85 @@ class Map:
         matcher = self._matcher or self._compile()
         return matcher.allowed_methods(path, domain)
 
+    def bind(
+        self,
+        server_name: str,
+        script_name: str | None = None,
+        subdomain: str | None = None,
+        url_scheme: str = "http",
+        default_method: str = "GET",
+        path_info: str | None = None,
+        query_args: str | Mapping[str, Any] | None = None,
+    ) -> MapAdapter:
+        """Return an adapter that matches and builds for one host.
+
+        Example::
+
+            adapter = app.url_map.bind("example.com")
+            adapter.build("index", force_external=True)  # "http://example.com/"
+
+        :param server_name: the host (and port).
+        :param script_name: the prefix the app is mounted at; ``/`` by default.
+        :param subdomain: the current subdomain; ``default_subdomain`` by default.
+        :param url_scheme: the scheme of external URLs.
+        :param default_method: the method ``match`` uses by default.
+        :param path_info: the path ``match`` matches by default; ``/``.
+        :param query_args: the query string redirects carry over.
+        """
+        server_name = server_name.lower()
+        if self.host_matching:
+            if subdomain is not None:
+                raise RuntimeError(
+                    "The map matches hosts, so it has no subdomain: bind it"
+                    " without 'subdomain'."
+                )
+        elif subdomain is None:
+            subdomain = self.default_subdomain
+        return MapAdapter(
+            self,
+            server_name,
+            script_name or "/",
+            subdomain,
+            url_scheme,
+            path_info or "/",
+            default_method,
+            query_args,
+        )
+
+    def bind_to_environ(
+        self,
+        environ: Mapping[str, Any],
+        server_name: str | None = None,
+        subdomain: str | None = None,
+    ) -> MapAdapter:
+        """Return an adapter for the request a WSGI environ describes.
+
+        :param environ: a WSGI environ, or an object with an ``environ``.
+        :param server_name: the configured host; the request's by default.
+            The subdomain is then what the request's host adds to it, or
+            ``"<invalid>"`` (nothing matches) if the host is not under it.
+        :param subdomain: the current subdomain, instead of working it out.
+        """
+        env: Mapping[str, Any] = getattr(environ, "environ", environ)
+        scheme = str(env.get("wsgi.url_scheme", "http"))
+        host = env.get("HTTP_HOST") or (
+            f"{env.get('SERVER_NAME', 'localhost')}:{env.get('SERVER_PORT', '80')}"
+        )
+        host = _strip_default_port(str(host).lower(), scheme)
+        server_name = host if server_name is None else server_name.lower()
+        server_name = _strip_default_port(server_name, scheme)
+        if subdomain is None and not self.host_matching:
+            subdomain = subdomain_of(host, server_name)
+        return self.bind(
+            server_name,
+            env.get("SCRIPT_NAME", ""),
+            subdomain,
+            scheme,
+            env.get("REQUEST_METHOD", "GET"),
+            env.get("PATH_INFO", ""),
+            env.get("QUERY_STRING", ""),
+        )
+
     def build(
         self,
         endpoint: str,
@@ -256,3 +337,39 @@ def _build_first(
         if first is None:
             first = built
     return first
+
+
+def _strip_default_port(host: str, scheme: str) -> str:
+    port = ":443" if scheme in ("https", "wss") else ":80"
+    return host[: -len(port)] if host.endswith(port) else host
+
+
+def subdomain_of(host: str, server_name: str) -> str:
+    """Return what ``host`` adds in front of ``server_name``.
+
+    Labels are compared whole, and an IP address is never under a name:
+    ``127.0.0.1`` is not a subdomain of ``0.0.1``.
+
+    :param host: the request's host, lower-case.
+    :param server_name: the configured host, lower-case.
+    :return: the subdomain, ``""`` for the name itself, or ``"<invalid>"``
+        (which no rule matches) for a host that is not under it.
+    """
+    if host == server_name:
+        return ""
+    if _is_ip(host):
+        return "<invalid>"
+    labels = host.split(".")
+    wanted = server_name.split(".")
+    if labels[-len(wanted) :] != wanted:
+        return "<invalid>"
+    return ".".join(labels[: -len(wanted)])
+
+
+def _is_ip(host: str) -> bool:
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return host.startswith("[")
+    return True
