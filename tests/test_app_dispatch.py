@@ -314,3 +314,18 @@ def test_a_request_inside_an_app_context_shares_it(
         assert client.get("/").text == "from outside"
         assert torn == []
     assert torn == ["app"]
+
+
+class FriendlyNotFound(Kolben):
+    """Turns routing errors into a page of its own, through Flask's hook."""
+
+    def raise_routing_exception(self, request: Any) -> Any:
+        raise LookupError(f"no page at {request.path}")
+
+
+def test_raise_routing_exception_can_be_overridden(protocol: str) -> None:
+    app = FriendlyNotFound("kolben_tests")
+    app.register_error_handler(LookupError, lambda e: (str(e.args[0]), 404))
+    r = app.test_client(protocol=protocol).get("/gone")
+    assert (r.status_code, r.text) == (404, "no page at /gone")
+    assert app._overrides == ("raise_routing_exception",)

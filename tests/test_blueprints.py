@@ -252,3 +252,13 @@ def test_kolben_modules_hold_flasks_names() -> None:
         None,
         True,
     )
+
+
+def test_app_errorhandler_takes_flasks_keyword(
+    app: Kolben, client: KolbenClient
+) -> None:
+    bp = Blueprint("pages", __name__)
+    bp.app_errorhandler(code=404)(lambda e: ("nothing here", 404))
+    app.register_blueprint(bp)
+    r = client.get("/missing")
+    assert (r.status_code, r.text) == (404, "nothing here")

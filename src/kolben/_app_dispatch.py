@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import _dispatch, _pipeline_sync, signals
 from ._concurrency import run_coroutine_sync
@@ -65,6 +65,7 @@ OVERRIDABLE = (
     "handle_user_exception",
     "handle_http_exception",
     "handle_exception",
+    "raise_routing_exception",
     "do_teardown_request",
     "do_teardown_appcontext",
     "should_ignore_error",
@@ -145,8 +146,23 @@ class DispatchMixin:
         """
         request = _req_ctx().request
         assert request is not None
+        if request.routing_exception is not None:
+            self.raise_routing_exception(request)
         plan = self._plan_for(request)
         return _pipeline_sync.dispatch(self._app(), request, plan, call_inline)  # type: ignore[no-any-return]
+
+    def raise_routing_exception(self, request: Request) -> NoReturn:
+        """Raise the error that matching the request's URL ended in.
+
+        Flask uses this hook to replace a redirect that would lose a form
+        body in debug mode; kolben's routing redirects are all 308, which
+        keep the body, so it only raises.
+
+        :param request: The request whose ``routing_exception`` is set.
+        """
+        error = request.routing_exception
+        assert error is not None
+        raise error
 
     def finalize_request(
         self,

@@ -240,7 +240,7 @@ class Scaffold:
         return FileSystemLoader(os.path.join(self.root_path, self.template_folder))
 
     def open_resource(
-        self, resource: str, mode: str = "rb", encoding: str | None = None
+        self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
     ) -> IO[Any]:
         """Open a file relative to ``root_path`` for reading.
 

@@ -317,7 +317,7 @@ class Kolben(DispatchMixin, URLMixin, Scaffold):
         getattr(self.jinja_env, kind)[name or f.__name__] = f
 
     def open_instance_resource(
-        self, resource: str, mode: str = "rb", encoding: str | None = None
+        self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
     ) -> IO[Any]:
         """Open a file in the instance folder, for reading or writing.
 

@@ -18,6 +18,7 @@ from ._scaffold import (
     Scaffold,
     T_after_request,
     T_before_request,
+    T_error_handler,
     T_teardown,
     T_template_context_processor,
     T_url_defaults,
@@ -350,8 +351,8 @@ class Blueprint(Scaffold):
 
     @setupmethod
     def app_errorhandler(
-        self, code_or_exception: type[BaseException] | int
-    ) -> Callable[[F], F]:
+        self, code: type[BaseException] | int
+    ) -> Callable[[T_error_handler], T_error_handler]:
         """Like ``errorhandler``, for errors anywhere in the app.
 
         Example::
@@ -359,11 +360,13 @@ class Blueprint(Scaffold):
             @bp.app_errorhandler(404)
             def not_found(e):
                 return "nothing here", 404
+
+        :param code: A status code or an exception class.
         """
 
-        def decorator(f: F) -> F:
+        def decorator(f: T_error_handler) -> T_error_handler:
             def register(state: BlueprintSetupState) -> None:
-                state.app.register_error_handler(code_or_exception, f)
+                state.app.register_error_handler(code, f)
 
             self.record_once(register)
             return f
