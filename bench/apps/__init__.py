@@ -51,6 +51,9 @@ ENDPOINTS = (
         data={"id": 42, "name": "user42"},
     ),
     Endpoint("404", "/does/not/exist", 404),
+    # Plaintext from a view that returns ``(body, headers)``, Flask's tuple
+    # form, in the frameworks that have it.
+    Endpoint("text+headers", "/text-headers", 200, "text/plain", text=HELLO),
 )
 
 #: Checked before timing (the filler routes exist and match) but not measured.

@@ -23,7 +23,7 @@ _OTHER = re.compile(r"/api/v1/r([0-9]+)/([0-9]+)/items/([^/]+)")
 
 def _answer(path: str) -> tuple[int, str, bytes]:
     """Return the status, Content-Type and body for ``path``."""
-    if path == "/plaintext":
+    if path == "/plaintext" or path == "/text-headers":
         return 200, _TEXT, HELLO.encode()
     if path == "/json":
         return 200, _JSON, json.dumps({"message": HELLO}).encode()

@@ -76,6 +76,8 @@ def create_wsgi_app() -> falcon.App[falcon.Request, falcon.Response]:
     for i in range(OTHER_ROUTES):
         app.add_route(_OTHER_ROUTE.format(i=i), _Other(i))
     app.add_route("/plaintext", _Plaintext())
+    # Falcon has no tuple form: setting the type and text is its equivalent.
+    app.add_route("/text-headers", _Plaintext())
     app.add_route("/json", _JSON())
     app.add_route("/users/{id:int}", _User())
     return app
@@ -87,6 +89,7 @@ def create_asgi_app() -> falcon.asgi.App[falcon.asgi.Request, falcon.asgi.Respon
     for i in range(OTHER_ROUTES):
         app.add_route(_OTHER_ROUTE.format(i=i), _AsyncOther(i))
     app.add_route("/plaintext", _AsyncPlaintext())
+    app.add_route("/text-headers", _AsyncPlaintext())
     app.add_route("/json", _AsyncJSON())
     app.add_route("/users/{id:int}", _AsyncUser())
     return app

@@ -27,6 +27,10 @@ def create_app() -> Flask:
     def plaintext() -> Response:
         return Response(HELLO, mimetype="text/plain")
 
+    @app.route("/text-headers")
+    def text_headers() -> tuple[str, dict[str, str]]:
+        return HELLO, {"Content-Type": "text/plain; charset=utf-8"}
+
     @app.route("/json")
     def json() -> Response:
         return jsonify(message=HELLO)

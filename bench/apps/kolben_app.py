@@ -36,6 +36,10 @@ def create_sync_app() -> Kolben:
     def plaintext() -> Response:
         return Response(HELLO, mimetype="text/plain")
 
+    @app.route("/text-headers")
+    def text_headers() -> tuple[str, dict[str, str]]:
+        return HELLO, {"Content-Type": "text/plain; charset=utf-8"}
+
     @app.route("/json")
     def json() -> Response:
         return jsonify(message=HELLO)
@@ -56,6 +60,10 @@ def create_async_app() -> Kolben:
     @app.route("/plaintext")
     async def plaintext() -> Response:
         return Response(HELLO, mimetype="text/plain")
+
+    @app.route("/text-headers")
+    async def text_headers() -> tuple[str, dict[str, str]]:
+        return HELLO, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.route("/json")
     async def json() -> Response:

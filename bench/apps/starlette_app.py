@@ -47,6 +47,8 @@ def create_app() -> Starlette:
     ]
     routes += [
         Route("/plaintext", plaintext),
+        # Starlette has no tuple form: a text response is its equivalent.
+        Route("/text-headers", plaintext),
         Route("/json", json),
         Route("/users/{id:int}", user),
     ]

@@ -33,6 +33,7 @@ from .http.exceptions import (
     InternalServerError,
 )
 from .http.headers import Headers
+from .http.headers import _check as check_field
 from .response import Response
 from .routing import RequestRedirect
 
@@ -375,6 +376,12 @@ class DispatchMixin:
             return rv  # PERF: the usual case, a response as it is
         status = headers = None
         if type(rv) is tuple:
+            if len(rv) == 2 and type(rv[1]) is dict:
+                # PERF: ``return text, {"Content-Type": ...}``, the common form
+                # of API views: the constructor's fast path, then the fields.
+                fast = _text_with_fields(cls, rv[0], rv[1])
+                if fast is not None:
+                    return fast
             rv, status, headers = _unpack_tuple(rv)
         if not isinstance(rv, Response):
             t = type(rv)
@@ -383,24 +390,28 @@ class DispatchMixin:
                 return cls(rv, status, headers)
             if t is dict or t is list:
                 rv = self.json.response(rv)
-            elif rv is None:
-                raise TypeError(_none_message())
-            elif isinstance(rv, HTTPException):
-                rv = self._http_exception_response(rv)
             elif isinstance(rv, _STREAM_TYPES):
                 return cls(rv, status, headers)
             else:
-                raise TypeError(
-                    "The view function did not return a valid response. The"
-                    " return type must be a string, dict, list, tuple with headers"
-                    " or status, Response instance, or iterator, but it was a"
-                    f" {type(rv).__name__}."
-                )
+                rv = self._response_of(rv)
         if status is not None:
             rv.status = status
         if headers:
             rv.headers.update(headers)
         return rv
+
+    def _response_of(self, rv: Any) -> Response:
+        """Make a response of an HTTP error; refuse anything else, saying why."""
+        if rv is None:
+            raise TypeError(_none_message())
+        if isinstance(rv, HTTPException):
+            return self._http_exception_response(rv)
+        raise TypeError(
+            "The view function did not return a valid response. The"
+            " return type must be a string, dict, list, tuple with headers"
+            " or status, Response instance, or iterator, but it was a"
+            f" {type(rv).__name__}."
+        )
 
     def _http_exception_response(self, e: HTTPException) -> Response:
         if e.response is not None:
@@ -510,6 +521,84 @@ def teardown_generally(app: Kolben, ctx: AppContext, exc: BaseException | None) 
             first_error = first_error or e
     if first_error is not None:
         raise first_error
+
+
+def _text_with_fields(
+    cls: type[Response], body: Any, fields: dict[str, Any]
+) -> Response | None:
+    """Make ``(text, fields)`` into a response; ``None`` unless body is text.
+
+    The result is what ``response.headers.update(fields)`` makes: a given
+    Content-Type or Content-Length replaces the constructor's, other names
+    are added.
+    """
+    if type(body) is not str and type(body) is not bytes:
+        return None
+    response = cls(body)
+    made = response.headers._list
+    if len(fields) == 1 and made and made[0][0] == "Content-Type":
+        # PERF: the commonest dict of all, ``{"Content-Type": "..."}``.
+        pair = _content_types.get(fields.get("Content-Type"))
+        if pair is not None:
+            made[0] = pair
+            return response
+    try:
+        # PERF: views return the same few literal dicts again and again, so
+        # their checked fields are kept, keyed by content, and reused.
+        key = tuple(fields.items())
+        plan = _field_plans.get(key)
+    except TypeError:  # an unhashable value, such as a list
+        key, plan = None, None
+    if plan is None:
+        plan = _plan_fields(fields)
+        if plan is None:
+            response.headers.update(fields)
+            return response
+        if key is not None and len(_field_plans) < 1024 and len(repr(key)) <= 256:
+            _field_plans[key] = plan
+            if plan[0] is not None and not plan[1] and len(_content_types) < 256:
+                _content_types[plan[0][1]] = plan[0]
+    content_type, others = plan
+    if content_type is not None:
+        if made and made[0][0] == "Content-Type":
+            made[0] = content_type
+        else:
+            made.append(content_type)
+    if others:
+        made.extend(others)
+    return response
+
+
+#: Checked Content-Type fields by value, for the one-field dict.
+_content_types: dict[str | None, tuple[str, str]] = {}
+#: Checked fields of the header dicts views return; see _text_with_fields.
+_field_plans: dict[tuple[Any, ...], tuple[tuple[str, str] | None, list[Any]]] = {}
+
+
+def _plan_fields(
+    fields: dict[str, Any],
+) -> tuple[tuple[str, str] | None, list[tuple[str, str]]] | None:
+    """Check a header dict: its Content-Type field, and the other fields.
+
+    ``None`` when it needs ``update``'s general rules: a value that is not a
+    string, a Content-Length, or names that differ only in case.
+    """
+    content_type = None
+    others = []
+    seen: set[str] = set()
+    for name, value in fields.items():
+        if type(value) is not str:
+            return None
+        lower = name.lower()
+        if lower in seen or lower == "content-length":
+            return None
+        seen.add(lower)
+        pair = check_field(name, value)
+        if lower == "content-type":
+            content_type = pair
+        else:
+            others.append(pair)
+    return content_type, others
 
 
 def _unpack_tuple(rv: tuple[Any, ...]) -> tuple[Any, Any, Any]:
