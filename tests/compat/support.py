@@ -6,11 +6,15 @@ from kolben import Kolben
 from kolben.testing import KolbenClient
 
 
-def client(app: object, protocol: str) -> KolbenClient:
-    """Return kolben's test client for ``app`` over ``protocol``.
+def kolben_app(app: object) -> Kolben:
+    """Return ``app``, made by ``flask.Flask``, as the kolben app it is.
 
-    ``app`` was made by ``flask.Flask``; that it is kolben's app is the
-    first thing the compat layer promises.
+    That it is kolben's app is the first thing the compat layer promises.
     """
     assert isinstance(app, Kolben)
-    return app.test_client(protocol=protocol)
+    return app
+
+
+def client(app: object, protocol: str) -> KolbenClient:
+    """Return kolben's test client for ``app`` over ``protocol``."""
+    return kolben_app(app).test_client(protocol=protocol)

@@ -257,5 +257,7 @@ def _accepting(original: type[Any], kolben_class: type[Any]) -> type[Any]:
         "__qualname__": original.__qualname__,
         "__doc__": original.__doc__,
         "_kolben_also": (original, kolben_class),
+        # ``ImmutableMultiDict[str, str]`` in annotations means the original.
+        "__class_getitem__": classmethod(lambda cls, item: original[item]),
     }
     return _AcceptsKolben(original.__name__, (original,), namespace)
