@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -76,7 +77,7 @@ def test_install_twice_changes_nothing() -> None:
     assert sys.modules["flask"] is flask
 
 
-def test_refuses_when_flask_is_already_imported() -> None:
+def test_refuses_when_flask_is_already_imported(tmp_path: Path) -> None:
     # A fresh process, where a module named flask is imported first.
     code = (
         "import sys, types\n"
@@ -87,7 +88,12 @@ def test_refuses_when_flask_is_already_imported() -> None:
         "except RuntimeError as e:\n"
         "    print(e)\n"
     )
+    script = tmp_path / "refuse.py"
+    script.write_text(code)
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "coverage", "run", str(script)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "must run before anything imports Flask" in done.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 from typing import Any
 
@@ -9,7 +10,9 @@ import werkzeug.exceptions as wz
 from flask import Flask, abort, request
 from werkzeug.datastructures import FileStorage, Headers, MultiDict, WWWAuthenticate
 
+from kolben.compat._werkzeug import counterpart
 from kolben.http import exceptions as k
+from kolben.http.multidict import MultiDict as KolbenMultiDict
 
 from .support import client
 
@@ -162,3 +165,22 @@ def test_werkzeug_classes_still_work_as_themselves() -> None:
         raised: object = e
         assert isinstance(raised, k.NotFound)
         assert type(raised).__name__ == "NotFound"
+
+
+def test_werkzeug_classes_kolben_names_differently() -> None:
+    assert counterpart(wz.RequestURITooLarge) is k.URITooLong
+    assert counterpart(wz.ClientDisconnected) is None
+    raised: object = wz.ClientDisconnected()
+    assert isinstance(raised, k.BadRequest)
+    assert isinstance(copy.copy(raised), wz.ClientDisconnected)
+
+
+def test_kolben_classes_count_as_werkzeugs_subclasses() -> None:
+    assert issubclass(KolbenMultiDict, MultiDict)
+    assert not issubclass(dict, MultiDict)
+
+
+def test_kolben_error_has_werkzeugs_get_response_outside_a_request() -> None:
+    response = k.NotFound("Gone fishing.").get_response()  # type: ignore[attr-defined]
+    assert response.status_code == 404
+    assert b"Gone fishing." in response.get_data()

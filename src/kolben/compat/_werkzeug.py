@@ -152,10 +152,10 @@ class _Bridged:
 
 def _own_get_response(e: Any) -> bool:
     """Whether ``e``'s class answers with a ``get_response`` of its own."""
-    for c in type(e).__mro__:
-        if "get_response" in c.__dict__ and c is not _Bridged:
-            return c is not wz.HTTPException
-    return False
+    owner = next(
+        c for c in type(e).__mro__ if c is not _Bridged and "get_response" in vars(c)
+    )
+    return owner is not wz.HTTPException
 
 
 def to_kolben_response(rv: Any) -> Any:
@@ -250,8 +250,6 @@ def _accepting(original: type[Any], kolben_class: type[Any]) -> type[Any]:
     made and subclassed as the original, and ``isinstance`` against it is
     true for instances of the original and of ``kolben_class``.
     """
-    if "_kolben_also" in original.__dict__:
-        return original
     namespace = {
         "__module__": original.__module__,
         "__qualname__": original.__qualname__,
