@@ -1,0 +1,3 @@
+"""Real Flask extensions on kolben, through ``kolben.compat.flask``."""
+
+from __future__ import annotations
