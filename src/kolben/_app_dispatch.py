@@ -538,7 +538,8 @@ def _text_with_fields(
     made = response.headers._list
     if len(fields) == 1 and made and made[0][0] == "Content-Type":
         # PERF: the commonest dict of all, ``{"Content-Type": "..."}``.
-        pair = _content_types.get(fields.get("Content-Type"))
+        value = fields.get("Content-Type")
+        pair = _content_types.get(value) if type(value) is str else None
         if pair is not None:
             made[0] = pair
             return response
@@ -556,8 +557,14 @@ def _text_with_fields(
             return response
         if key is not None and len(_field_plans) < 1024 and len(repr(key)) <= 256:
             _field_plans[key] = plan
-            if plan[0] is not None and not plan[1] and len(_content_types) < 256:
-                _content_types[plan[0][1]] = plan[0]
+            content_type = plan[0]
+            if (
+                content_type is not None
+                and content_type[0] == "Content-Type"
+                and not plan[1]
+                and len(_content_types) < 256
+            ):
+                _content_types[content_type[1]] = content_type
     content_type, others = plan
     if content_type is not None:
         if made and made[0][0] == "Content-Type":
@@ -570,7 +577,7 @@ def _text_with_fields(
 
 
 #: Checked Content-Type fields by value, for the one-field dict.
-_content_types: dict[str | None, tuple[str, str]] = {}
+_content_types: dict[str, tuple[str, str]] = {}
 #: Checked fields of the header dicts views return; see _text_with_fields.
 _field_plans: dict[tuple[Any, ...], tuple[tuple[str, str] | None, list[Any]]] = {}
 
