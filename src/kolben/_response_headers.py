@@ -17,11 +17,31 @@ from .http.auth import WWWAuthenticate
 from .http.cache_control import ResponseCacheControl, parse_cache_control_header
 from .http.dates import dump_age, http_date, parse_age, parse_date
 from .http.header_set import HeaderSet, dump_header, parse_set_header
+from .http.headers import Headers
 from .http.policy import COEP, COOP, ContentSecurityPolicy, parse_csp_header
 from .http.range import ContentRange, parse_content_range_header
 
-if TYPE_CHECKING:
-    from .http.headers import Headers
+
+class _HeadersAttribute:
+    """``Response.headers``: any headers assigned become kolben :class:`Headers`.
+
+    An extension may replace ``response.headers`` with a dict, a list of
+    pairs or another library's multidict (Flask-CORS does); the adapters
+    then still find the Headers they send.
+
+    PERF: the descriptor has no ``__get__``, so reading ``response.headers``
+    finds the instance's own attribute as fast as a plain one; only
+    assignment runs Python code.
+    """
+
+    if TYPE_CHECKING:
+
+        def __get__(self, obj: object, owner: type | None = None) -> Headers: ...
+
+    def __set__(self, obj: ResponseHeaderAttributes, value: Any) -> None:
+        if not isinstance(value, Headers):
+            value = Headers(value)
+        obj.__dict__["headers"] = value
 
 
 def _set_property(name: str, doc: str) -> Any:
@@ -83,8 +103,9 @@ def _parse_header_set(value: str) -> HeaderSet:
 class ResponseHeaderAttributes:
     """The response headers Flask presents as typed, writable attributes."""
 
-    if TYPE_CHECKING:
-        headers: Headers
+    #: The header fields. Assigning a mapping, a list of pairs or a multidict
+    #: converts it to :class:`Headers`, repeated names included.
+    headers = _HeadersAttribute()
 
     location = header_property[str | None](
         "Location", doc="The Location header: where a redirect sends the client."
