@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ._header_property import header_property
 from ._internal import lazy
@@ -20,28 +20,6 @@ from .http.header_set import HeaderSet, dump_header, parse_set_header
 from .http.headers import Headers
 from .http.policy import COEP, COOP, ContentSecurityPolicy, parse_csp_header
 from .http.range import ContentRange, parse_content_range_header
-
-
-class _HeadersAttribute:
-    """``Response.headers``: any headers assigned become kolben :class:`Headers`.
-
-    An extension may replace ``response.headers`` with a dict, a list of
-    pairs or another library's multidict (Flask-CORS does); the adapters
-    then still find the Headers they send.
-
-    PERF: the descriptor has no ``__get__``, so reading ``response.headers``
-    finds the instance's own attribute as fast as a plain one; only
-    assignment runs Python code.
-    """
-
-    if TYPE_CHECKING:
-
-        def __get__(self, obj: object, owner: type | None = None) -> Headers: ...
-
-    def __set__(self, obj: ResponseHeaderAttributes, value: Any) -> None:
-        if not isinstance(value, Headers):
-            value = Headers(value)
-        obj.__dict__["headers"] = value
 
 
 def _set_property(name: str, doc: str) -> Any:
@@ -103,9 +81,24 @@ def _parse_header_set(value: str) -> HeaderSet:
 class ResponseHeaderAttributes:
     """The response headers Flask presents as typed, writable attributes."""
 
-    #: The header fields. Assigning a mapping, a list of pairs or a multidict
-    #: converts it to :class:`Headers`, repeated names included.
-    headers = _HeadersAttribute()
+    #: The fields themselves, behind :attr:`headers`. PERF: the adapters and
+    #: the constructor use it directly, past the property.
+    _headers: Headers
+
+    @property
+    def headers(self) -> Headers:
+        """The response's header fields.
+
+        An extension may assign a dict, a list of pairs or another library's
+        headers or multidict (Flask-CORS does); it is converted to
+        :class:`Headers`, repeated names included, so the response still
+        sends.
+        """
+        return self._headers
+
+    @headers.setter
+    def headers(self, value: Any) -> None:
+        self._headers = value if isinstance(value, Headers) else Headers(value)
 
     location = header_property[str | None](
         "Location", doc="The Location header: where a redirect sends the client."

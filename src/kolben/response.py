@@ -99,8 +99,8 @@ class Response(ResponseHeaderAttributes, ResponseWSGI):
             if mimetype
             else []
         )
-        # PERF: past the descriptor's __set__; the Headers is kolben's own.
-        self.__dict__["headers"] = h = _new_headers(Headers)
+        # PERF: past the property's setter; the Headers is kolben's own.
+        self._headers = h = _new_headers(Headers)
         h._list = fields
         if status is not None:
             if type(status) is int and status in _STATUS_LINES:
