@@ -11,9 +11,10 @@ import decimal
 import json
 import re
 import uuid
+import weakref
 from collections.abc import Mapping
 from datetime import date
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from ..http.dates import http_date
 from ..http.exceptions import BadRequest
@@ -130,7 +131,10 @@ class JSONProvider:
     """
 
     def __init__(self, app: Kolben) -> None:
-        self._app = app
+        # A proxy, as in Flask: the app holds its provider, and a strong
+        # reference back would keep an app nobody uses alive until the
+        # cycle collector runs.
+        self._app = cast("Kolben", weakref.proxy(app))
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         """Serialize ``obj`` to a JSON string."""
