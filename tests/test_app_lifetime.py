@@ -15,7 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from kolben import Blueprint, Kolben, current_app, jsonify, render_template, session
+from kolben import (
+    Blueprint,
+    Kolben,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    session,
+)
 
 
 @pytest.fixture
@@ -38,7 +46,7 @@ def _build(root: Path, protocol: str, templates: bool) -> weakref.ref[Kolben]:
     app.register_blueprint(bp)
 
     @app.route("/")
-    async def index() -> object:
+    async def index() -> Response:
         session["seen"] = True
         current_app.logger.debug("served")
         return jsonify(url=current_app.url_for("index"))
