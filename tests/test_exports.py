@@ -49,6 +49,17 @@ def test_exported_members() -> None:
         "session",
         "stream_with_context",
         "url_for",
+        # Flask's ten signals.
+        "appcontext_popped",
+        "appcontext_pushed",
+        "appcontext_tearing_down",
+        "before_render_template",
+        "got_request_exception",
+        "message_flashed",
+        "request_finished",
+        "request_started",
+        "request_tearing_down",
+        "template_rendered",
     }
     # The proxy wins over the submodule of the same name.
     assert isinstance(kolben.request, _Proxy)
@@ -84,3 +95,36 @@ def test_cli_is_an_attribute_imported_on_first_use() -> None:
 def test_unknown_attribute_still_raises() -> None:
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         kolben.nope  # noqa: B018
+
+
+def test_every_name_flask_exports_is_here() -> None:
+    import flask
+
+    def public(module: types.ModuleType) -> set[str]:
+        return {n for n in dir(module) if not n.startswith("_")}
+
+    # ``Flask`` is ``Kolben`` here; ``t`` and ``sansio`` are Flask's own
+    # implementation (its ``typing`` alias and its internal package); ``cli``
+    # is listed only once something imported it.
+    missing = public(flask) - public(kolben) - {"cli"}
+    assert missing == {"Flask", "t", "sansio"}
+    assert isinstance(kolben.cli, types.ModuleType)
+    for name in ("request_started", "message_flashed", "template_rendered"):
+        assert getattr(kolben, name) is getattr(kolben.signals, name)
+
+
+def test_flasks_modules_are_attributes_after_a_plain_import() -> None:
+    code = (
+        "import kolben; "
+        "print(kolben.json.dumps([1]), kolben.wrappers.Request.__name__, "
+        "kolben.logging.__name__, kolben.signals.request_started.name)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == [
+        "[1]",
+        "Request",
+        "kolben.logging",
+        "request-started",
+    ]

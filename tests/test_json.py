@@ -141,3 +141,29 @@ def test_tagged_serializer_refuses_malformed_tags_with_value_error(text: str) ->
     # else would reach the view as a 500.
     with pytest.raises(ValueError):
         TaggedJSONSerializer().loads(text)
+
+
+def test_dump_and_load_files_as_flask_does(app: Kolben) -> None:
+    import io
+    from contextlib import AbstractContextManager, nullcontext
+
+    import flask
+
+    from kolben import json as kjson
+
+    value = {"b": datetime(2024, 1, 1, tzinfo=UTC), "a": (1, decimal.Decimal("2"))}
+    fapp = flask.Flask(__name__)
+    pairs: list[tuple[AbstractContextManager[Any], AbstractContextManager[Any]]] = [
+        (nullcontext(), nullcontext()),  # the module defaults: keys unsorted
+        (app.app_context(), fapp.app_context()),  # the app's provider: sorted
+    ]
+    for ours_ctx, flask_ctx in pairs:
+        ours, theirs = io.StringIO(), io.StringIO()
+        with ours_ctx:
+            kjson.dump(value, ours)
+        with flask_ctx:
+            flask.json.dump(value, theirs)
+        assert ours.getvalue() == theirs.getvalue()
+    assert kjson.load(io.BytesIO(b'{"a": [1]}')) == {"a": [1]}
+    with app.app_context():
+        assert kjson.load(io.StringIO("[true]")) == [True]

@@ -178,3 +178,63 @@ def test_streamed_response_reports_it() -> None:
     assert r.is_streamed
     assert r.get_data() == b"ab"
     assert not r.is_streamed
+
+
+def _replacement_headers(kind: str) -> Any:
+    """The headers an extension might assign, each with a repeated name."""
+    import werkzeug.datastructures
+
+    from kolben.http.multidict import MultiDict
+
+    pairs = [("Content-Type", "text/plain"), ("X-Tag", "a"), ("X-Tag", "b")]
+    if kind == "dict":
+        return {"Content-Type": "text/plain", "X-Tag": ["a", "b"]}
+    if kind == "pairs":
+        return pairs
+    if kind == "multidict":
+        return MultiDict(pairs)
+    if kind == "werkzeug-multidict":
+        return werkzeug.datastructures.MultiDict(pairs)
+    return werkzeug.datastructures.Headers(pairs)
+
+
+@pytest.mark.parametrize(
+    "kind", ["dict", "pairs", "multidict", "werkzeug-multidict", "werkzeug-headers"]
+)
+def test_headers_replaced_by_an_extension_still_send(
+    app: Kolben, client: KolbenClient, kind: str
+) -> None:
+    from kolben.http.headers import Headers
+
+    @app.route("/")
+    def index() -> str:
+        return "body"
+
+    @app.after_request
+    def replace_headers(response: Response) -> Response:
+        # What Flask-CORS and similar extensions do to the response.
+        response.headers = _replacement_headers(kind)
+        assert isinstance(response.headers, Headers)
+        response.headers["Content-Length"] = "4"
+        response.set_cookie("seen", "1")
+        return response
+
+    r = client.get("/")
+    assert (r.status_code, r.text) == (200, "body")
+    assert r.headers["Content-Type"] == "text/plain"
+    assert r.headers.getlist("X-Tag") == ["a", "b"]
+    assert r.headers["Set-Cookie"].startswith("seen=1;")
+
+
+def test_assigned_headers_are_checked_and_kolben_headers_kept() -> None:
+    from kolben.http.headers import Headers
+
+    r = Response("x")
+    own = Headers([("X-A", "1")])
+    r.headers = own
+    assert r.headers is own
+    r.headers = {"X-B": 2}
+    assert r.headers.to_wsgi_list() == [("X-B", "2")]
+    with pytest.raises(ValueError, match="newline"):
+        r.headers = [("X-C", "a\r\nSet-Cookie: evil=1")]
+    assert Response("x", headers=own).headers is own

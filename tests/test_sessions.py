@@ -265,3 +265,112 @@ def test_signed_cookie_with_a_garbled_payload_gives_an_empty_session(
     signer = serializer.make_signer(serializer.salt)
     client.set_cookie("session", signer.sign(base64_encode(payload)).decode())
     assert client.get("/peek").json == {"n": None}
+
+
+def _vary_app(app: Any, session_proxy: Any, permanent: bool) -> None:
+    """Routes for the Vary scenarios, on a kolben or a Flask app."""
+
+    @app.route("/login")
+    def login() -> str:
+        session_proxy.permanent = permanent
+        session_proxy["user"] = "ada"
+        return "ok"
+
+    @app.route("/read")
+    def read() -> Any:
+        return str(session_proxy.get("user")), {"Vary": "Accept-Encoding"}
+
+    @app.route("/peek")
+    def peek() -> Any:
+        # Only the keys: the page still depends on the cookie (Flask 3.1.3).
+        return str("user" in session_proxy), {"Vary": "Accept-Encoding"}
+
+    @app.route("/logout")
+    def logout() -> Any:
+        session_proxy.clear()
+        return "", {"Vary": "Accept-Encoding"}
+
+    @app.route("/untouched")
+    def untouched() -> Any:
+        return "", {"Vary": "Accept-Encoding"}
+
+
+def _vary_headers(client: Any) -> list[list[str]]:
+    client.get("/login")
+    return [
+        client.get(path).headers.getlist("Vary")
+        for path in ("/read", "/peek", "/logout", "/untouched")
+    ]
+
+
+def test_vary_cookie_joins_the_existing_vary_whenever_the_session_was_used(
+    app: Kolben, client: KolbenClient
+) -> None:
+    import flask
+
+    _vary_app(app, session, permanent=False)
+    fapp = flask.Flask(__name__)
+    fapp.secret_key = "test secret"
+    _vary_app(fapp, flask.session, permanent=False)
+    merged, kept = ["Accept-Encoding, Cookie"], ["Accept-Encoding"]
+    expected = [merged, merged, merged, kept]
+    assert _vary_headers(client) == expected
+    assert _vary_headers(fapp.test_client()) == expected
+
+
+def test_a_permanent_sessions_refresh_varies_on_the_cookie(
+    app: Kolben, client: KolbenClient
+) -> None:
+    _vary_app(app, session, permanent=True)
+    client.get("/login")
+    r = client.get("/peek")
+    assert "Set-Cookie" in r.headers
+    assert r.headers.getlist("Vary") == ["Accept-Encoding, Cookie"]
+    # kolben opens the session on first use: a view that never uses it
+    # leaves the cookie as it is (Flask would refresh it) and varies on nothing.
+    r = client.get("/untouched")
+    assert "Set-Cookie" not in r.headers
+    assert r.headers.getlist("Vary") == ["Accept-Encoding"]
+
+
+@pytest.mark.parametrize("accessed", [False, True])
+def test_the_cookie_interface_varies_whenever_it_sends_the_cookie(
+    app: Kolben, accessed: bool
+) -> None:
+    # A session object of a kind the request context did not mark, as an
+    # app's own back end or a hook using ctx._session might hand over.
+    from kolben import Response
+    from kolben.sessions import SecureCookieSession, SecureCookieSessionInterface
+
+    sess = SecureCookieSession({"_permanent": True, "user": "ada"})
+    sess.accessed = accessed
+    response = Response("", headers={"Vary": "Accept-Encoding"})
+    with app.test_request_context():
+        SecureCookieSessionInterface().save_session(app, sess, response)
+    assert "Set-Cookie" in response.headers
+    assert response.headers.getlist("Vary") == ["Accept-Encoding, Cookie"]
+
+
+def test_vary_cookie_keeps_every_vary_header_and_is_added_once(
+    app: Kolben, client: KolbenClient
+) -> None:
+    @app.route("/")
+    def index() -> Any:
+        session["n"] = 1
+        return "", [("Vary", "Accept-Encoding"), ("Vary", "Origin")]
+
+    @app.route("/has")
+    def has() -> Any:
+        session["n"] = 1
+        return "", {"Vary": "origin, cookie"}
+
+    @app.route("/star")
+    def star() -> Any:
+        session["n"] = 1
+        return "", {"Vary": "*"}
+
+    assert client.get("/").headers.getlist("Vary") == [
+        "Accept-Encoding, Origin, Cookie"
+    ]
+    assert client.get("/has").headers.getlist("Vary") == ["origin, cookie"]
+    assert client.get("/star").headers.getlist("Vary") == ["*"]

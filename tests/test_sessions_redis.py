@@ -76,3 +76,40 @@ def test_clearing_deletes_the_redis_key(
     client.get("/logout")
     assert list(interface.client.scan_iter(f"{interface.prefix}*")) == []
     assert client.get("/count").text == "1"
+
+
+def test_vary_cookie_joins_the_existing_vary(
+    app: Kolben, interface: RedisSessionInterface, make_client: Any
+) -> None:
+    app.session_interface = interface
+
+    @app.route("/login")
+    def login() -> Any:
+        session.permanent = True
+        session["user"] = "ada"
+        return "", {"Vary": "Accept-Encoding"}
+
+    @app.route("/peek")
+    def peek() -> Any:
+        return str("user" in session), {"Vary": "Accept-Encoding"}
+
+    client = make_client(app)
+    assert client.get("/login").headers.getlist("Vary") == ["Accept-Encoding, Cookie"]
+    r = client.get("/peek")
+    assert (r.text, "Set-Cookie" in r.headers) == ("True", True)
+    assert r.headers.getlist("Vary") == ["Accept-Encoding, Cookie"]
+
+
+def test_a_refresh_varies_even_for_a_session_not_marked_accessed(
+    app: Kolben, interface: RedisSessionInterface
+) -> None:
+    from kolben import Response
+    from kolben.sessions import SecureCookieSession
+
+    sess = SecureCookieSession({"_permanent": True, "user": "ada"})
+    sess.sid = "sid-for-the-test"  # type: ignore[attr-defined]
+    response = Response("", headers={"Vary": "Accept-Encoding"})
+    with app.test_request_context():
+        interface.save_session(app, sess, response)
+    assert "Set-Cookie" in response.headers
+    assert response.headers.getlist("Vary") == ["Accept-Encoding, Cookie"]

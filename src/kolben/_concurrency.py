@@ -42,7 +42,11 @@ class _WorkerLoop:
             return loop
         with self._lock:
             if self._loop is None or self._pid != os.getpid():
-                self._loop = asyncio.new_event_loop()
+                # An empty context: the loop's own callbacks (its self-pipe
+                # reader) keep the context they were made in for as long as
+                # the loop lives, which would otherwise be the first async
+                # request's, holding its request and app forever.
+                self._loop = contextvars.Context().run(asyncio.new_event_loop)
                 self._pid = os.getpid()
                 thread = threading.Thread(
                     target=self._loop.run_forever,

@@ -226,3 +226,15 @@ def _wants_json(request: Request) -> bool:
         return wants_json(request.headers.get("Accept"))
     except Exception:
         return False
+
+
+def forget_traceback(error: BaseException) -> None:
+    """Drop the traceback of a routing error once it has been answered.
+
+    ``request.routing_exception`` holds the error, its traceback the
+    pipeline's frames, and their locals the request: a cycle that keeps the
+    request, and through it the app, until the cycle collector runs.
+
+    :param error: the request's routing error, handled.
+    """
+    error.__traceback__ = None

@@ -14,6 +14,7 @@ from ._dispatch import (
     Plan,
     debug_response,
     find_error_handler,
+    forget_traceback,
     nest,
     popped,
 )
@@ -80,6 +81,8 @@ def handle_request(  # noqa: C901
                     rv = call(_result_of, rv)
             except Exception as e:
                 rv = handle_user_exception(app, e, plan, call)
+                if e is request.routing_exception:
+                    forget_traceback(e)
             response = app.make_response(rv)
             # PERF: the after-request work is skipped when there is none.
             if (
@@ -120,6 +123,9 @@ def handle_request(  # noqa: C901
             _cv_app.reset(token)
             if watched and signals.appcontext_popped.receivers:
                 popped(app, ctx)
+            if error is not None:
+                # The error's traceback holds this frame, which held the error.
+                error = None
 
 
 def _result_of(awaitable: Awaitable[Any]) -> Any:

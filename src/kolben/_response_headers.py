@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ._header_property import header_property
 from ._internal import lazy
@@ -17,11 +17,9 @@ from .http.auth import WWWAuthenticate
 from .http.cache_control import ResponseCacheControl, parse_cache_control_header
 from .http.dates import dump_age, http_date, parse_age, parse_date
 from .http.header_set import HeaderSet, dump_header, parse_set_header
+from .http.headers import Headers
 from .http.policy import COEP, COOP, ContentSecurityPolicy, parse_csp_header
 from .http.range import ContentRange, parse_content_range_header
-
-if TYPE_CHECKING:
-    from .http.headers import Headers
 
 
 def _set_property(name: str, doc: str) -> Any:
@@ -83,8 +81,24 @@ def _parse_header_set(value: str) -> HeaderSet:
 class ResponseHeaderAttributes:
     """The response headers Flask presents as typed, writable attributes."""
 
-    if TYPE_CHECKING:
-        headers: Headers
+    #: The fields themselves, behind :attr:`headers`. PERF: the adapters and
+    #: the constructor use it directly, past the property.
+    _headers: Headers
+
+    @property
+    def headers(self) -> Headers:
+        """The response's header fields.
+
+        An extension may assign a dict, a list of pairs or another library's
+        headers or multidict (Flask-CORS does); it is converted to
+        :class:`Headers`, repeated names included, so the response still
+        sends.
+        """
+        return self._headers
+
+    @headers.setter
+    def headers(self, value: Any) -> None:
+        self._headers = value if isinstance(value, Headers) else Headers(value)
 
     location = header_property[str | None](
         "Location", doc="The Location header: where a redirect sends the client."

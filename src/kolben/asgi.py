@@ -98,7 +98,7 @@ async def _http(
     if type(body) is list and response._status_code not in _NO_BODY:
         known = _raw_fields
         headers = []
-        for field in response.headers._list:
+        for field in response._headers._list:
             headers.append(known.get(field) or _raw_field(field))
         await send(
             {
@@ -248,7 +248,7 @@ def _start_message(response: Response) -> dict[str, Any]:
     headers = []
     # PERF: a loop, not a comprehension (which builds a function on 3.11),
     # over the fields' own list.
-    for field in response.headers._list:
+    for field in response._headers._list:
         headers.append(known.get(field) or _raw_field(field))
     return {
         "type": "http.response.start",

@@ -128,15 +128,23 @@ class AppContext:
 
     @property
     def session(self) -> SessionMixin:
-        """The session, opened through ``app.session_interface`` on first use."""
-        if self._session is None:
+        """The session, opened through ``app.session_interface`` on first use.
+
+        Using it marks the session accessed, so the response gets
+        ``Vary: Cookie`` even when only its keys were looked at.
+        """
+        sess = self._session
+        if sess is None:
             assert self.request is not None
             interface = self.app.session_interface
             sess = interface.open_session(self.app, self.request)
             if sess is None:
                 sess = interface.make_null_session(self.app)
             self._session = sess
-        return self._session
+        # SECURITY: ``"user" in session`` changes the page as much as
+        # ``session["user"]`` does; a cache must not share either.
+        sess.accessed = True
+        return sess
 
     @session.setter
     def session(self, value: SessionMixin) -> None:

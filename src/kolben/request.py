@@ -624,6 +624,9 @@ class Request(RequestHeaderAttributes):
     def on_json_loading_failed(self, e: ValueError | None) -> Any:
         """Answer a body that could not be parsed as JSON; override to customize.
 
+        Outside debug mode the 400 says only that the request was bad; in
+        debug mode it also gives the parser's message, as in Flask.
+
         :param e: the parse error, or ``None`` if the body was not JSON at all.
         """
         from .http.exceptions import UnsupportedMediaType
@@ -633,7 +636,17 @@ class Request(RequestHeaderAttributes):
                 "Did not attempt to load JSON data because the request"
                 " Content-Type was not 'application/json'."
             )
-        raise BadRequest(f"Failed to decode JSON object: {e}")
+        app = self.app
+        if app is None:
+            from .globals import _cv_app
+
+            ctx = _cv_app.get(None)
+            app = ctx.app if ctx is not None else None
+        if app is not None and app.debug:
+            raise BadRequest(f"Failed to decode JSON object: {e}")
+        # SECURITY: the parser's message quotes the body back; the chained
+        # error keeps it for the log.
+        raise BadRequest() from e
 
     def close(self) -> None:
         """Close uploaded files and the spooled body."""

@@ -99,7 +99,8 @@ class Response(ResponseHeaderAttributes, ResponseWSGI):
             if mimetype
             else []
         )
-        self.headers = h = _new_headers(Headers)
+        # PERF: past the property's setter; the Headers is kolben's own.
+        self._headers = h = _new_headers(Headers)
         h._list = fields
         if status is not None:
             if type(status) is int and status in _STATUS_LINES:
@@ -142,7 +143,7 @@ class Response(ResponseHeaderAttributes, ResponseWSGI):
         content_type: str | None,
         direct_passthrough: bool,
     ) -> None:
-        self.headers = headers if type(headers) is Headers else Headers(headers)
+        self.headers = headers
         if content_type is None:
             if mimetype is None and "Content-Type" not in self.headers:
                 mimetype = self.default_mimetype

@@ -46,6 +46,25 @@ class SessionTooLarge(CookieTooLarge):
         self.max_size = max_size
 
 
+def _vary_cookie(response: Response) -> None:
+    """Add ``Cookie`` to the response's Vary header, keeping what it names.
+
+    Every field name of every Vary header the response already has is kept
+    (``Vary: Accept-Encoding`` becomes ``Vary: Accept-Encoding, Cookie``);
+    nothing is added when Cookie or ``*`` is there.
+    """
+    headers = response.headers
+    values = headers.getlist("Vary")
+    if not values:
+        headers["Vary"] = "Cookie"
+        return
+    names = {name.strip().lower() for value in values for name in value.split(",")}
+    if "cookie" not in names and "*" not in names:
+        # SECURITY: a cache that did not vary on the cookie would hand one
+        # user's page, made from their session, to another.
+        headers["Vary"] = ", ".join([*values, "Cookie"])
+
+
 class SessionMixin(MutableMapping[str, Any]):
     """What every session object offers besides being a dict."""
 
@@ -61,7 +80,8 @@ class SessionMixin(MutableMapping[str, Any]):
 
     new = False
     modified = True
-    accessed = True
+    #: Set by the request context whenever the ``session`` is used.
+    accessed = False
 
 
 class SecureCookieSession(dict[str, Any], SessionMixin):
@@ -266,9 +286,8 @@ class SecureCookieSessionInterface(SessionInterface):
         partitioned = self.get_cookie_partitioned(app)
         samesite = self.get_cookie_samesite(app)
         httponly = self.get_cookie_httponly(app)
-        # Every path below that reads or writes the cookie has accessed it.
         if session.accessed:
-            response.headers.add("Vary", "Cookie")
+            _vary_cookie(response)
         if not session:
             if session.modified:
                 response.delete_cookie(
@@ -280,6 +299,7 @@ class SecureCookieSessionInterface(SessionInterface):
                     samesite=samesite,
                     httponly=httponly,
                 )
+                _vary_cookie(response)
             return
         if not self.should_set_cookie(app, session):
             return
@@ -302,6 +322,8 @@ class SecureCookieSessionInterface(SessionInterface):
             # Never drop the user's data silently: the request fails (a 500
             # in production, whose log says this) rather than losing it.
             raise SessionTooLarge(e.size, e.max_size) from e
+        # A permanent session refreshed without being read sends a cookie too.
+        _vary_cookie(response)
 
 
 class RedisSessionInterface(SessionInterface):
@@ -380,11 +402,12 @@ class RedisSessionInterface(SessionInterface):
         path = self.get_cookie_path(app)
         sid: str = session.sid  # type: ignore[attr-defined]
         if session.accessed:
-            response.headers.add("Vary", "Cookie")
+            _vary_cookie(response)
         if not session:
             if session.modified:
                 self.client.delete(self.prefix + sid)
                 response.delete_cookie(name, path=path, domain=domain)
+                _vary_cookie(response)
             return
         if not self.should_set_cookie(app, session):
             return
@@ -405,3 +428,4 @@ class RedisSessionInterface(SessionInterface):
             samesite=self.get_cookie_samesite(app),
             partitioned=self.get_cookie_partitioned(app),
         )
+        _vary_cookie(response)

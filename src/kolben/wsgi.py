@@ -52,7 +52,7 @@ def handle(
     except Exception as e:
         # Only in testing and debug mode does an exception get this far.
         response = _dispatch.unhandled(app, ctx, e, environ)
-    start_response(response._status, response.headers.to_wsgi_list())
+    start_response(response._status, response._headers.to_wsgi_list())
     body = response.response
     # PERF: a buffered body, the common case, goes to the server as the list
     # it already is.

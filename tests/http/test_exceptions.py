@@ -48,16 +48,20 @@ def test_response_is_kept_opaque():
     assert exc.HTTPException(response=marker).response is marker
 
 
-def test_bad_request_key_error_is_a_key_error_naming_the_key():
+def test_bad_request_key_error_names_the_key_only_when_shown():
     error = exc.BadRequestKeyError("email")
     assert isinstance(error, KeyError)
     assert isinstance(error, exc.BadRequest)
     assert error.code == 400
-    assert "'email'" in str(error)
     assert error.args == ("email",)
+    assert error.description == exc.BadRequest.description
+    assert "email" not in error.get_body()
     error.show_exception = True
-    assert error.description == "KeyError: 'email'"
+    assert error.description == f"{exc.BadRequest.description}\nKeyError: 'email'"
+    assert "<br>KeyError: &#x27;email&#x27;</p>" in error.get_body()
     error.description = "explicit"
+    assert error.description == "explicit\nKeyError: 'email'"
+    error.show_exception = False
     assert error.description == "explicit"
 
 

@@ -120,12 +120,14 @@ class BadRequest(HTTPException):
 class BadRequestKeyError(BadRequest, KeyError):
     """400 raised when a key is missing from request data such as a form.
 
-    It is also a ``KeyError``, so ``except KeyError`` keeps working.
+    It is also a ``KeyError``, so ``except KeyError`` keeps working. The
+    response names the key only when :attr:`show_exception` is set, which
+    the app does in debug mode.
 
-    :param key: The missing key, named in the description.
+    :param key: The missing key.
     """
 
-    #: Describe the exception as ``KeyError: 'x'``; the app sets it in debug.
+    #: Add ``KeyError: 'x'`` to the description; the app sets it in debug.
     show_exception: bool = False
 
     def __init__(self, key: Any = None, *args: Any, **kwargs: Any) -> None:
@@ -135,14 +137,15 @@ class BadRequestKeyError(BadRequest, KeyError):
 
     @property
     def description(self) -> str:
-        """The description; names the missing key when there is one."""
-        if self._description is not None:
-            return self._description
-        if self.key is None:
-            return BadRequest.description or ""
-        if self.show_exception:
-            return f"KeyError: {self.key!r}"
-        return f"{BadRequest.description} The key {self.key!r} is missing."
+        """The description; in debug mode it names the missing key."""
+        text = self._description
+        if text is None:
+            text = BadRequest.description or ""
+        # SECURITY: outside debug mode the client learns nothing of the
+        # app's field names, as in Flask.
+        if self.show_exception and self.key is not None:
+            return f"{text}\nKeyError: {self.key!r}"
+        return text
 
     @description.setter
     def description(self, value: str | None) -> None:

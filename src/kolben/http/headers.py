@@ -68,18 +68,37 @@ def _with_options(value: Any, options: Mapping[str, Any]) -> Any:
 
 
 def _pairs(source: Any) -> Iterator[tuple[str, Any]]:
-    """Yield ``(name, value)`` pairs from headers, a mapping or pairs."""
+    """Yield ``(name, value)`` pairs from headers, a mapping or pairs.
+
+    A multidict (``items(multi=True)`` or ``getlist``) gives every value of
+    each name; an object with ``items()`` that is not a mapping (Werkzeug's
+    Headers, ``email.message.Message``) gives its pairs.
+    """
     if isinstance(source, Headers):
         yield from source._list
     elif isinstance(source, Mapping):
+        if callable(getattr(source, "getlist", None)):
+            yield from _multidict_pairs(source)
+            return
         for name, value in source.items():
             if isinstance(value, (list, tuple)):
                 for item in value:
                     yield name, item
             else:
                 yield name, value
+    elif callable(getattr(source, "items", None)):
+        yield from source.items()
     else:
         yield from source
+
+
+def _multidict_pairs(source: Any) -> Iterable[tuple[str, Any]]:
+    """Return every ``(name, value)`` of a multidict, repeated names included."""
+    try:
+        return list(source.items(multi=True))
+    except TypeError:
+        # A multidict whose items() takes no ``multi``: ask for each list.
+        return [(name, value) for name in source for value in source.getlist(name)]
 
 
 class Headers:

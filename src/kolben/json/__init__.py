@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ..globals import _app_ctx, _cv_app
 from . import provider as _provider
@@ -25,6 +25,36 @@ def loads(s: str | bytes, **kwargs: Any) -> Any:
     if ctx is not None:
         return ctx.app.json.loads(s, **kwargs)
     return _provider.loads(s, **kwargs)
+
+
+def dump(obj: Any, fp: IO[str], **kwargs: Any) -> None:
+    """Serialize ``obj`` as JSON into the text file ``fp``.
+
+    Uses the current app's JSON provider, if any, as :func:`dumps` does.
+
+    :param obj: the data to serialize.
+    :param fp: a file opened for writing text.
+    :param kwargs: passed to the provider's ``dump`` or to :func:`json.dump`.
+    """
+    ctx = _cv_app.get(None)
+    if ctx is not None:
+        ctx.app.json.dump(obj, fp, **kwargs)
+    else:
+        fp.write(_provider.dumps(obj, **kwargs))
+
+
+def load(fp: IO[Any], **kwargs: Any) -> Any:
+    """Parse the JSON in the file ``fp`` (text, or UTF-8/16/32 bytes).
+
+    Uses the current app's JSON provider, if any, as :func:`loads` does.
+
+    :param fp: a file opened for reading.
+    :param kwargs: passed to the provider's ``load`` or to :func:`json.load`.
+    """
+    ctx = _cv_app.get(None)
+    if ctx is not None:
+        return ctx.app.json.load(fp, **kwargs)
+    return _provider.loads(fp.read(), **kwargs)
 
 
 def jsonify(*args: Any, **kwargs: Any) -> Response:

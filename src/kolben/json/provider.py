@@ -11,9 +11,10 @@ import decimal
 import json
 import re
 import uuid
+import weakref
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from ..http.dates import http_date
 from ..http.exceptions import BadRequest
@@ -130,7 +131,10 @@ class JSONProvider:
     """
 
     def __init__(self, app: Kolben) -> None:
-        self._app = app
+        # A proxy, as in Flask: the app holds its provider, and a strong
+        # reference back would keep an app nobody uses alive until the
+        # cycle collector runs.
+        self._app = cast("Kolben", weakref.proxy(app))
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         """Serialize ``obj`` to a JSON string."""
@@ -139,6 +143,23 @@ class JSONProvider:
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         """Parse a JSON string or bytes."""
         raise NotImplementedError
+
+    def dump(self, obj: Any, fp: IO[str], **kwargs: Any) -> None:
+        """Serialize ``obj`` with :meth:`dumps` and write it to ``fp``.
+
+        :param obj: the data to serialize.
+        :param fp: a file opened for writing text.
+        :param kwargs: passed to :meth:`dumps`.
+        """
+        fp.write(self.dumps(obj, **kwargs))
+
+    def load(self, fp: IO[Any], **kwargs: Any) -> Any:
+        """Read ``fp`` and parse it with :meth:`loads`.
+
+        :param fp: a file opened for reading, text or bytes.
+        :param kwargs: passed to :meth:`loads`.
+        """
+        return self.loads(fp.read(), **kwargs)
 
     def response(self, *args: Any, **kwargs: Any) -> Response:
         """Serialize the arguments (as ``jsonify`` takes them) into a response."""
