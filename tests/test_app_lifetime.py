@@ -90,12 +90,6 @@ def test_an_unused_app_is_freed_without_the_cycle_collector(
     assert _is_freed(ref)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templating.py's Environment and DispatchingJinjaLoader hold the app,"
-    " the Jinja globals hold the bound app.url_for, and app.py routes /static to"
-    " the bound app.send_static_file",
-)
 def test_an_unused_app_that_rendered_and_served_files_is_freed(
     tmp_path: Path, protocol: str, gc_disabled: None
 ) -> None:

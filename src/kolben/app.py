@@ -166,7 +166,7 @@ class Kolben(DispatchMixin, URLMixin, Scaffold):
             self.add_url_rule(
                 f"{self.static_url_path}/<path:filename>",
                 endpoint="static",
-                view_func=self.send_static_file,
+                view_func=_send_static_file,
                 host=static_host,
             )
 
@@ -681,3 +681,14 @@ class Kolben(DispatchMixin, URLMixin, Scaffold):
 
         cls = self.test_cli_runner_class or KolbenCliRunner
         return cls(self, **kwargs)
+
+
+def _send_static_file(filename: str) -> Response:
+    """The app's ``static`` view: ``current_app.send_static_file``.
+
+    A function rather than the bound method, so that the app's own view
+    table holds no reference back to the app.
+    """
+    from .globals import current_app
+
+    return current_app.send_static_file(filename)

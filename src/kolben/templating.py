@@ -7,6 +7,7 @@ template by putting one at the same path.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,9 @@ class Environment(BaseEnvironment):
         if "loader" not in options:
             options["loader"] = app.create_global_jinja_loader()
         super().__init__(**options)
-        self.app = app
+        # A weak reference, as the JSON provider's: the app holds the
+        # environment, and no cycle must keep an unused app alive.
+        self.app: Kolben = weakref.proxy(app)  # type: ignore[assignment]
 
 
 class DispatchingJinjaLoader(BaseLoader):
@@ -50,7 +53,8 @@ class DispatchingJinjaLoader(BaseLoader):
     """
 
     def __init__(self, app: Kolben) -> None:
-        self.app = app
+        # Weak, as the environment's: see Environment.
+        self.app: Kolben = weakref.proxy(app)  # type: ignore[assignment]
 
     def _iter_loaders(self) -> Iterator[tuple[Scaffold, BaseLoader]]:
         loader = self.app.jinja_loader
@@ -113,23 +117,34 @@ def select_autoescape(filename: str | None) -> bool:
     return filename.endswith(_AUTOESCAPED)
 
 
+def _autoescape_of(app: Any) -> Callable[[str | None], bool]:
+    """Jinja's autoescape callback: ``app.select_jinja_autoescape``, held weakly."""
+
+    def autoescape(filename: str | None) -> bool:
+        return bool(app.select_jinja_autoescape(filename))
+
+    return autoescape
+
+
 def create_environment(app: Kolben) -> Environment:
     """Make the app's environment: ``app.create_jinja_environment()`` does this.
 
     :param app: the application.
     """
     from .globals import g, request, session
-    from .helpers import get_flashed_messages
+    from .helpers import get_flashed_messages, url_for
 
     options = dict(app.jinja_options)
     if "autoescape" not in options:
-        options["autoescape"] = app.select_jinja_autoescape
+        options["autoescape"] = _autoescape_of(weakref.proxy(app))
     if "auto_reload" not in options:
         auto_reload = app.config["TEMPLATES_AUTO_RELOAD"]
         options["auto_reload"] = app.debug if auto_reload is None else auto_reload
     env = app.jinja_environment(app, **options)
     env.globals.update(
-        url_for=app.url_for,
+        # The helper, not the bound method: it asks current_app, so an
+        # override still applies, and the environment holds no app.
+        url_for=url_for,
         get_flashed_messages=get_flashed_messages,
         config=app.config,
         # The proxies: they stand for the current request's objects.
