@@ -519,3 +519,31 @@ def test_bad_input_shows_its_detail_only_in_debug_mode_as_flask_does(
     assert ("email" in r.text) == (shown and path == "/form")
     if not shown:
         assert r.text == flask_text
+
+
+def test_request_takes_werkzeugs_constructor_arguments() -> None:
+    env = {"REQUEST_METHOD": "POST", "PATH_INFO": "/", "wsgi.input": io.BytesIO(b"x")}
+    env["CONTENT_LENGTH"] = "1"
+    assert Request(env, True, False).get_data() == b"x"
+    shallow = Request(env, shallow=True)
+    with pytest.raises(RuntimeError, match="shallow"):
+        shallow.get_data()
+
+
+def test_request_application_makes_a_wsgi_app() -> None:
+    from kolben import Response
+    from kolben.http.exceptions import NotFound
+
+    @Request.application
+    def hello(request: Request) -> Response:
+        if request.args.get("name") == "nobody":
+            raise NotFound()
+        return Response(f"Hello {request.args.get('name', 'you')}")
+
+    started: list[str] = []
+    env = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "QUERY_STRING": "name=kolben"}
+    body = b"".join(hello(env, lambda status, headers: started.append(status)))
+    assert (started, body) == (["200 OK"], b"Hello kolben")
+    env["QUERY_STRING"] = "name=nobody"
+    b"".join(hello(env, lambda status, headers: started.append(status)))
+    assert started[-1] == "404 NOT FOUND"

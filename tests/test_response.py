@@ -238,3 +238,17 @@ def test_assigned_headers_are_checked_and_kolben_headers_kept() -> None:
     with pytest.raises(ValueError, match="newline"):
         r.headers = [("X-C", "a\r\nSet-Cookie: evil=1")]
     assert Response("x", headers=own).headers is own
+
+
+def test_make_conditional_takes_a_request_or_an_environ() -> None:
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/",
+        "HTTP_IF_NONE_MATCH": '"v1"',
+    }
+    response = Response("body")
+    response.set_etag("v1")
+    assert response.make_conditional(environ).status_code == 304
+    again = Response("body")
+    again.set_etag("v2")
+    assert again.make_conditional(request_or_environ=environ).status_code == 200

@@ -26,7 +26,7 @@ _SIGNER: Any = _INTERFACE.get_signing_serializer(_APP)
 def _open(cookie_header: str) -> SecureCookieSession:
     """Open the session of a request that sends *cookie_header*."""
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_COOKIE": cookie_header}
-    session = _INTERFACE.open_session(_APP, Request(environ, _APP))
+    session = _INTERFACE.open_session(_APP, Request(environ, app=_APP))
     # A forged, stale or garbled cookie gives a new, empty session.
     assert isinstance(session, SecureCookieSession)
     return session

@@ -316,6 +316,20 @@ class Kolben(DispatchMixin, URLMixin, Scaffold):
     ) -> None:
         getattr(self.jinja_env, kind)[name or f.__name__] = f
 
+    def open_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = None
+    ) -> IO[Any]:
+        """Open a file relative to ``root_path`` for reading.
+
+        As in Flask, the app's text mode uses the locale's encoding unless
+        one is given, where a blueprint's defaults to UTF-8.
+
+        :param resource: the path relative to ``root_path``.
+        :param mode: ``"rb"``, ``"r"`` or ``"rt"``.
+        :param encoding: the text encoding in text mode.
+        """
+        return super().open_resource(resource, mode, encoding)
+
     def open_instance_resource(
         self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
     ) -> IO[Any]:
@@ -626,7 +640,7 @@ class Kolben(DispatchMixin, URLMixin, Scaffold):
         Unlike handling a request, this does not end the setup phase: an app
         factory or a test may build URLs in a test context, then register more.
         """
-        request = self.request_class(environ, self)
+        request = self.request_class(environ, app=self)
         ctx = AppContext(self, request)
         if self._got_first_request:
             plan = self._match(request)

@@ -249,7 +249,7 @@ class RequestContext(AppContext, metaclass=_RequestContextType):
         session: SessionMixin | None = None,
     ) -> None:
         if request is None:
-            request = app.request_class(environ, app)
+            request = app.request_class(environ, app=app)
         super().__init__(app, request)
         if session is not None:
             self._session = session

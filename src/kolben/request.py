@@ -7,9 +7,10 @@ form, files and JSON are parsed on first access and cached on the instance.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import json as _json
@@ -74,6 +75,8 @@ class Request(RequestHeaderAttributes):
     scope: dict[str, Any] | None = None
     #: The body the ASGI adapter received; ``None`` under WSGI.
     _body: BinaryIO | None = None
+    #: Set by ``Request(environ, shallow=True)``: reading the body raises.
+    shallow = False
     #: Whether :meth:`close` has anything to release: a received body,
     #: uploaded files, or a subclass's own ``close``.
     _holds_resources = False
@@ -83,9 +86,20 @@ class Request(RequestHeaderAttributes):
         if "close" in cls.__dict__:
             cls._holds_resources = True
 
-    def __init__(self, environ: dict[str, Any], app: Any = None) -> None:
+    def __init__(
+        self,
+        environ: dict[str, Any],
+        populate_request: bool = True,
+        shallow: bool = False,
+        *,
+        app: Any = None,
+    ) -> None:
+        # populate_request is accepted for Werkzeug's signature; kolben never
+        # stores the request in the environ (a cycle that outlives requests).
         self.environ = environ
         self.app = app
+        if shallow:
+            self.shallow = True
         method: str = environ.get("REQUEST_METHOD", "GET")
         # PERF: servers send it upper-case already; only fix what needs it.
         self.method = method if method.isupper() else method.upper()
@@ -133,6 +147,39 @@ class Request(RequestHeaderAttributes):
             self._body = body
             self._holds_resources = True
         return self
+
+    @classmethod
+    def application(cls, f: Callable[..., Any]) -> Callable[..., Any]:
+        """Turn ``f(request)``, returning a response, into a WSGI application.
+
+        Werkzeug's decorator, for small WSGI apps and middleware::
+
+            @Request.application
+            def hello(request):
+                return Response(f"Hello {request.args.get('name', 'you')}")
+
+        Arguments before ``environ, start_response`` (a method's ``self``)
+        are passed on before the request. The request is closed afterwards.
+
+        :param f: The function; an HTTP error it raises is its answer.
+        """
+        from .http.exceptions import HTTPException
+        from .response import Response
+
+        def application(*args: Any) -> Any:
+            request = cls(args[-2])
+            try:
+                try:
+                    response = f(*args[:-2], request)
+                except HTTPException as e:
+                    response = e.response or Response(
+                        e.get_body(), e.code, e.get_headers()
+                    )
+                return response(args[-2], args[-1])
+            finally:
+                request.close()
+
+        return functools.update_wrapper(application, f)
 
     @classmethod
     def from_values(cls, *args: Any, **kwargs: Any) -> Request:
@@ -503,6 +550,11 @@ class Request(RequestHeaderAttributes):
         """The body as a file-like object, bounded by the content limits."""
         if self.scope is not None:
             return self._body if self._body is not None else io.BytesIO()
+        if self.shallow:
+            raise RuntimeError(
+                "A shallow request (Request(environ, shallow=True)) may not"
+                " read its body; make the request without shallow=True."
+            )
         return wsgi_body_stream(self)
 
     def get_data(

@@ -446,17 +446,22 @@ class Response(ResponseHeaderAttributes, ResponseWSGI):
 
     def make_conditional(
         self,
-        request: Any,
+        request_or_environ: Any,
         accept_ranges: bool = False,
         complete_length: int | None = None,
     ) -> Response:
         """Answer 304 or 206 when the request's conditions allow it.
 
-        :param request: the request (or a WSGI environ-bearing request object).
+        :param request_or_environ: the request, or a WSGI environ.
         :param accept_ranges: honour a Range header on a buffered body.
         :param complete_length: the full length when the body is already a range.
         :raises RangeNotSatisfiable: the requested range is outside the body.
         """
+        request = request_or_environ
+        if isinstance(request, dict):
+            from .request import Request
+
+            request = Request(request)
         if request.method not in ("GET", "HEAD"):
             return self
         if "Date" not in self.headers:

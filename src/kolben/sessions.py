@@ -157,6 +157,9 @@ class SessionInterface:
     """
 
     null_session_class = NullSession
+    #: Whether sessions are pickled, as Flask's flag says; kolben's never are
+    #: (the cookie session is tagged JSON, the Redis one too).
+    pickle_based = False
 
     def make_null_session(self, app: Kolben) -> NullSession:
         """Return the session used when the real one cannot be opened."""

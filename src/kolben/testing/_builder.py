@@ -527,7 +527,7 @@ class EnvironBuilder:
         """
         if cls is None:
             cls = self.request_class
-        return cls(self.get_environ(), self.app)
+        return cls(self.get_environ(), app=self.app)
 
     def close(self) -> None:
         """Close the files given in ``data``."""
