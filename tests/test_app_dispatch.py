@@ -329,3 +329,34 @@ def test_raise_routing_exception_can_be_overridden(protocol: str) -> None:
     r = app.test_client(protocol=protocol).get("/gone")
     assert (r.status_code, r.text) == (404, "no page at /gone")
     assert app._overrides == ("raise_routing_exception",)
+
+
+def test_error_handlers_start_from_get_response_as_flasks_docs_show(
+    app: Kolben, client: KolbenClient
+) -> None:
+    import json
+
+    @app.errorhandler(HTTPException)
+    def as_json(e: HTTPException) -> Response:
+        response = e.get_response()
+        response.data = json.dumps({"code": e.code, "name": e.name}).encode()
+        response.content_type = "application/json"
+        return response  # type: ignore[no-any-return]
+
+    r = client.get("/nowhere")
+    assert (r.status_code, r.get_json()) == (404, {"code": 404, "name": "Not Found"})
+    # Outside an app, get_response makes a plain response of the error.
+    plain = NotFound("Gone fishing.").get_response()
+    assert (plain.status_code, b"Gone fishing." in plain.get_data()) == (404, True)
+
+
+def test_a_view_may_return_a_wsgi_application(
+    app: Kolben, client: KolbenClient
+) -> None:
+    def legacy(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("202 Accepted", [("Content-Type", "text/plain")])
+        return [b"from ", environ["PATH_INFO"].encode()]
+
+    app.add_url_rule("/legacy", "legacy", lambda: legacy)
+    r = client.get("/legacy")
+    assert (r.status_code, r.text, r.mimetype) == (202, "from /legacy", "text/plain")

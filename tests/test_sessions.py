@@ -374,4 +374,3 @@ def test_vary_cookie_keeps_every_vary_header_and_is_added_once(
     ]
     assert client.get("/has").headers.getlist("Vary") == ["origin, cookie"]
     assert client.get("/star").headers.getlist("Vary") == ["*"]
-

@@ -401,11 +401,17 @@ class DispatchMixin:
         return rv
 
     def _response_of(self, rv: Any) -> Response:
-        """Make a response of an HTTP error; refuse anything else, saying why."""
+        """Make a response of an HTTP error or a WSGI app; refuse anything else."""
         if rv is None:
             raise TypeError(_none_message())
         if isinstance(rv, HTTPException):
             return self._http_exception_response(rv)
+        if callable(rv):
+            # A WSGI application (another framework's response, say) is run
+            # for its answer, as Flask's make_response does.
+            request = _req_ctx().request
+            assert request is not None
+            return self.response_class.force_type(rv, request.environ)  # type: ignore[no-any-return]
         raise TypeError(
             "The view function did not return a valid response. The"
             " return type must be a string, dict, list, tuple with headers"

@@ -15,11 +15,12 @@ from . import json as _json
 from ._response_headers import ResponseHeaderAttributes
 from ._response_wsgi import ResponseWSGI
 from .globals import _cv_app
+from .http import exceptions as _exceptions
 from .http._callback import CallbackDict
 from .http.cookies import dump_cookie
 from .http.dates import http_date
 from .http.etag import generate_etag, is_resource_modified, quote_etag, unquote_etag
-from .http.exceptions import RangeNotSatisfiable
+from .http.exceptions import HTTPException, RangeNotSatisfiable
 from .http.headers import Headers, dump_options_header, parse_options_header
 from .http.range import parse_range_header
 from .http.status import _STATUS_LINES, HTTP_STATUS_CODES, status_line
@@ -514,3 +515,16 @@ def status_phrase(code: int) -> str:
 
 
 __all__ = ["Response", "status_phrase", "_NO_BODY"]
+
+
+def _error_response(error: HTTPException) -> Response:
+    """The response of an HTTP error: the current app's, else a plain one."""
+    ctx = _cv_app.get(None)
+    if ctx is not None:
+        return ctx.app.make_response(error)
+    if error.response is not None:
+        return error.response  # type: ignore[no-any-return]
+    return Response(error.get_body(), error.code, error.get_headers())
+
+
+_exceptions._response_maker = _error_response

@@ -181,6 +181,6 @@ def test_kolben_classes_count_as_werkzeugs_subclasses() -> None:
 
 
 def test_kolben_error_has_werkzeugs_get_response_outside_a_request() -> None:
-    response = k.NotFound("Gone fishing.").get_response()  # type: ignore[attr-defined]
+    response = k.NotFound("Gone fishing.").get_response()
     assert response.status_code == 404
     assert b"Gone fishing." in response.get_data()

@@ -51,7 +51,6 @@ def install() -> None:
     _installed = True
     wz.HTTPException.__new__ = staticmethod(_new_bridged)  # type: ignore[assignment]
     _map_error_handler_registration()
-    _add_get_response()
     for name, kolben_class in (
         ("FileStorage", FileStorage),
         ("MultiDict", MultiDict),
@@ -196,32 +195,6 @@ def _map_error_handler_registration() -> None:
         return original(exc_class_or_code)
 
     Scaffold._get_exc_class_and_code = staticmethod(get_exc_class_and_code)  # type: ignore[method-assign]
-
-
-def _add_get_response() -> None:
-    """Give kolben's HTTP errors Werkzeug's ``get_response``, if they lack it.
-
-    Handlers written for Werkzeug's classes call ``e.get_response()`` (Flask's
-    docs show it for JSON errors), and such a handler now also receives
-    kolben's exceptions.
-    """
-    if "get_response" not in vars(k.HTTPException):
-        k.HTTPException.get_response = _kolben_get_response  # type: ignore[attr-defined]
-
-
-def _kolben_get_response(
-    self: k.HTTPException, environ: Any = None, scope: Any = None
-) -> Any:
-    """Return the response kolben would send for this error."""
-    from ..ctx import has_app_context
-    from ..globals import current_app
-    from ..response import Response
-
-    if has_app_context():
-        return current_app.make_response(self)
-    if self.response is not None:
-        return self.response
-    return Response(self.get_body(), self.code, self.get_headers())
 
 
 # -- data structures -----------------------------------------------------------

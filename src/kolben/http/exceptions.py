@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, NoReturn
 
@@ -54,6 +54,11 @@ __all__ = [
 _HTML_CONTENT_TYPE = ("Content-Type", "text/html; charset=utf-8")
 
 
+#: Makes an error's response; :mod:`kolben.response` sets it when imported,
+#: since this sans-IO module may not import the response class itself.
+_response_maker: Callable[[HTTPException], Any] | None = None
+
+
 class HTTPException(Exception):
     """Base class for errors that the application turns into HTTP responses.
 
@@ -98,6 +103,20 @@ class HTTPException(Exception):
     def get_headers(self) -> list[tuple[str, str]]:
         """Return the headers for the error response."""
         return [_HTML_CONTENT_TYPE]
+
+    def get_response(self, environ: Any = None, scope: Any = None) -> Any:
+        """Return the response this error answers with, as Werkzeug's does.
+
+        Error handlers written for Flask start from it (Flask's docs show it
+        for JSON errors). In an app, the app makes it: its response class,
+        and ``response`` when the error carries one.
+
+        :param environ: Accepted for Werkzeug's signature; unused.
+        :param scope: Accepted for Werkzeug's signature; unused.
+        """
+        if _response_maker is None:
+            raise RuntimeError("Import kolben.response before calling get_response.")
+        return _response_maker(self)
 
     def __str__(self) -> str:
         code = self.code if self.code is not None else "???"

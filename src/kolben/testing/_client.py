@@ -349,9 +349,7 @@ class KolbenClient:
             self._preserved_token = _cv_app.set(self._preserved)
         response = self.response_wrapper(None, status, Headers(headers))
         response.response = [body]
-        response.request = self.application.request_class(
-            environ, app=self.application
-        )
+        response.request = self.application.request_class(environ, app=self.application)
         response._input_start = start
         self._keep_cookies(environ, response.headers)
         return response
