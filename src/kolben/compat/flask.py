@@ -40,9 +40,7 @@ _MODULES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "flask.cli": (("kolben.cli",), {"FlaskGroup": "kolben.cli:KolbenGroup"}),
     "flask.config": (("kolben.config",), {}),
     "flask.ctx": (("kolben.ctx",), {}),
-    # Flask's debugging aids for its own error messages; kolben's messages
-    # say the same things without them, so nothing is offered here.
-    "flask.debughelpers": ((), {}),
+    "flask.debughelpers": (("kolben.debughelpers",), {}),
     "flask.globals": (("kolben.globals",), {}),
     "flask.helpers": (("kolben.helpers",), {}),
     "flask.json": (("kolben.json",), {}),
