@@ -63,9 +63,8 @@ def test_a_name_kolben_lacks_says_so() -> None:
 
     import kolben.debughelpers
 
-    assert (
-        flask.debughelpers.DebugFilesKeyError is kolben.debughelpers.DebugFilesKeyError
-    )
+    theirs: object = flask.debughelpers.DebugFilesKeyError
+    assert theirs is kolben.debughelpers.DebugFilesKeyError
     # kolben's routing redirects keep the body (308), so it never needs this.
     with pytest.raises(AttributeError, match="kolben has no counterpart"):
         flask.debughelpers.FormDataRoutingRedirect  # noqa: B018
