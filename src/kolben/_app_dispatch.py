@@ -362,7 +362,11 @@ class DispatchMixin:
 
     # -- responses -----------------------------------------------------------------
 
-    def make_response(self, rv: ft.ResponseReturnValue | HTTPException) -> Response:
+    # PERF: every request runs this; each branch is one return form, taken
+    # in the order of how common it is.
+    def make_response(  # noqa: C901
+        self, rv: ft.ResponseReturnValue | HTTPException
+    ) -> Response:
         """Turn a view's return value into a response, as Flask does.
 
         Accepted: a Response, str, bytes, dict or list (JSON), an iterator or
@@ -377,9 +381,22 @@ class DispatchMixin:
         status = headers = None
         if type(rv) is tuple:
             if len(rv) == 2 and type(rv[1]) is dict:
-                # PERF: ``return text, {"Content-Type": ...}``, the common form
-                # of API views: the constructor's fast path, then the fields.
-                fast = _text_with_fields(cls, rv[0], rv[1])
+                # PERF: ``return text, {"Content-Type": ...}``, the commonest
+                # form of API views, inline: the constructor's fast path, then
+                # the field, checked once and kept (see _text_with_fields).
+                fields = rv[1]
+                if len(fields) == 1 and type(rv[0]) is str:
+                    try:
+                        field = _content_types.get(fields.get("Content-Type"))
+                    except TypeError:  # an unhashable value, such as a list
+                        field = None
+                    if field is not None:
+                        response = cls(rv[0])
+                        made = response._headers._list
+                        if made[0][0] == "Content-Type":
+                            made[0] = field
+                            return response
+                fast = _text_with_fields(cls, rv[0], fields)
                 if fast is not None:
                     return fast
             rv, status, headers = _unpack_tuple(rv)
@@ -541,14 +558,7 @@ def _text_with_fields(
     if type(body) is not str and type(body) is not bytes:
         return None
     response = cls(body)
-    made = response.headers._list
-    if len(fields) == 1 and made and made[0][0] == "Content-Type":
-        # PERF: the commonest dict of all, ``{"Content-Type": "..."}``.
-        value = fields.get("Content-Type")
-        pair = _content_types.get(value) if type(value) is str else None
-        if pair is not None:
-            made[0] = pair
-            return response
+    made = response._headers._list
     try:
         # PERF: views return the same few literal dicts again and again, so
         # their checked fields are kept, keyed by content, and reused.
@@ -582,8 +592,9 @@ def _text_with_fields(
     return response
 
 
-#: Checked Content-Type fields by value, for the one-field dict.
-_content_types: dict[str, tuple[str, str]] = {}
+#: Checked Content-Type fields by value, for ``make_response``'s one-field
+#: dict ``{"Content-Type": value}``.
+_content_types: dict[Any, tuple[str, str]] = {}
 #: Checked fields of the header dicts views return; see _text_with_fields.
 _field_plans: dict[tuple[Any, ...], tuple[tuple[str, str] | None, list[Any]]] = {}
 

@@ -25,6 +25,9 @@ from .http.headers import Headers, dump_options_header, parse_options_header
 from .http.range import parse_range_header
 from .http.status import _STATUS_LINES, HTTP_STATUS_CODES, status_line
 
+#: The Content-Length fields of short bodies, made once: ``_LENGTH_FIELDS[n]``.
+_SHORT = 4096
+_LENGTH_FIELDS = [("Content-Length", str(n)) for n in range(_SHORT)]
 _TEXT_TYPES = ("text/", "application/xml", "application/javascript")
 # Statuses that never carry a body (RFC 9110).
 _NO_BODY = frozenset({204, 304}) | frozenset(range(100, 200))
@@ -119,7 +122,11 @@ class Response(ResponseHeaderAttributes, ResponseWSGI):
             if body is None:
                 return
         self.response = [body]
-        fields.append(("Content-Length", str(len(body))))
+        size = len(body)
+        # PERF: most bodies are short, and their field is made once.
+        fields.append(
+            _LENGTH_FIELDS[size] if size < _SHORT else ("Content-Length", str(size))
+        )
 
     def _other_body(self, response: Any, direct_passthrough: bool) -> bytes | None:
         """Return a str or bytes-like body as bytes; else keep it and return None."""

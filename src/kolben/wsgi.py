@@ -28,13 +28,15 @@ def handle(
     """
     if not app._got_first_request:
         app._freeze()
-    # PERF: two lookups tell whether a body is announced at all.
-    codings = environ.get("HTTP_TRANSFER_ENCODING")
-    length = environ.get("CONTENT_LENGTH")
-    if codings is not None or length:
-        problem = framing_problem((length,) if length else (), codings)
-        if problem is not None:
-            return _refuse(app, problem, start_response)
+    # PERF: two key tests tell whether a body is announced at all.
+    length = None
+    if "HTTP_TRANSFER_ENCODING" in environ or "CONTENT_LENGTH" in environ:
+        codings = environ.get("HTTP_TRANSFER_ENCODING")
+        length = environ.get("CONTENT_LENGTH")
+        if codings is not None or length:
+            problem = framing_problem((length,) if length else (), codings)
+            if problem is not None:
+                return _refuse(app, problem, start_response)
     request = app.request_class(environ, app=app)
     ctx = AppContext(app, request)
     plan = app._match(request)

@@ -99,3 +99,10 @@ def test_dump_age():
     assert dump_age(None) is None
     with pytest.raises(ValueError, match="cannot be negative"):
         dump_age(-1)
+
+
+def test_a_date_whose_year_cannot_be_written_back_is_unparseable():
+    # Found by fuzzing: email.utils read this as the year 42, which an
+    # IMF-fixdate writes as 0042 and every parser reads back as 2042.
+    assert parse_date("31 Dec -999 3:5-1958") is None
+    assert parse_date("Wed, 31 Dec 2042 13:44:00 GMT") is not None

@@ -64,6 +64,11 @@ def parse_date(value: str | None) -> datetime | None:
         dt = parsedate_to_datetime(value.strip())
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    if dt.year < 100:
+        # email.utils maps two-digit years to 19xx and 20xx, so a year this
+        # small comes only of garbage (a signed year, say); formatted again,
+        # it would read as 20xx.
+        return None
     if dt.tzinfo is None:
         return dt.replace(tzinfo=UTC)
     try:
