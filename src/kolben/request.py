@@ -77,6 +77,8 @@ class Request(RequestHeaderAttributes):
     _body: BinaryIO | None = None
     #: Set by ``Request(environ, shallow=True)``: reading the body raises.
     shallow = False
+    #: The application whose config and JSON provider the request uses.
+    app: Any = None
     #: Whether :meth:`close` has anything to release: a received body,
     #: uploaded files, or a subclass's own ``close``.
     _holds_resources = False
@@ -97,7 +99,8 @@ class Request(RequestHeaderAttributes):
         # populate_request is accepted for Werkzeug's signature; kolben never
         # stores the request in the environ (a cycle that outlives requests).
         self.environ = environ
-        self.app = app
+        if app is not None:
+            self.app = app
         if shallow:
             self.shallow = True
         method: str = environ.get("REQUEST_METHOD", "GET")
