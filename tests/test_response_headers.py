@@ -324,3 +324,55 @@ def test_json_module_can_be_replaced() -> None:
         json_module = Decoder
 
     assert MyResponse("[1]", mimetype="application/json").get_json() == "decoded"
+
+
+def test_buffering_a_body_refuses_what_cannot_be_buffered() -> None:
+    async def chunks() -> Any:
+        yield b"x"
+
+    with pytest.raises(RuntimeError, match="async body"):
+        Response(chunks()).make_sequence()
+    passthrough = Response(iter([b"x"]), direct_passthrough=True)
+    with pytest.raises(RuntimeError, match="direct passthrough"):
+        passthrough.stream.write(b"y")
+
+    class Strict(Response):
+        implicit_sequence_conversion = False
+
+    with pytest.raises(RuntimeError, match="implicit_sequence_conversion"):
+        Strict(iter([b"x"])).stream.tell()
+    closed: list[bool] = []
+
+    class Body:
+        def __iter__(self) -> Iterator[bytes]:
+            return iter([b"a", b"b"])
+
+        def close(self) -> None:
+            closed.append(True)
+
+    response = Response(Body())
+    response.make_sequence()
+    assert response.get_data() == b"ab"
+    response.close()
+    assert closed == [True]
+
+
+def test_call_on_close_runs_after_an_async_stream(
+    app: Kolben, make_client: Any
+) -> None:
+    events: list[str] = []
+
+    async def chunks() -> Any:
+        events.append("sent")
+        yield b"async"
+
+    @app.get("/async")
+    async def streamed() -> Response:
+        response = Response(chunks())
+        response.call_on_close(lambda: events.append("closed"))
+        return response
+
+    for protocol in ("wsgi", "asgi"):
+        events.clear()
+        assert make_client(app).get("/async").data == b"async"
+        assert events == ["sent", "closed"], protocol
