@@ -6,6 +6,7 @@ import io
 import logging
 import subprocess
 import sys
+import tempfile
 from typing import Any
 
 import pytest
@@ -553,3 +554,29 @@ def test_the_log_relay_is_installed_once() -> None:
     _relay_logs()
     source = logging.getLogger("python_multipart.multipart")
     assert sum(isinstance(h, _DebugRelay) for h in source.handlers) == 1
+
+
+def test_files_are_closed_when_reading_the_body_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Found by the load tests: an upload cut short left its temporary file
+    # open until the cycle collector ran. The files are real; the wrapper
+    # only keeps hold of them to look at them afterwards.
+    opened: list[Any] = []
+    real = tempfile.SpooledTemporaryFile
+
+    def keep(*args: Any, **kwargs: Any) -> Any:
+        opened.append(real(*args, **kwargs))
+        return opened[-1]
+
+    def body() -> Any:
+        yield part('form-data; name="f"; filename="big.bin"', b"x" * 2000)[:-20]
+        raise BadRequest("The client closed the connection mid-body.")
+
+    monkeypatch.setattr(tempfile, "SpooledTemporaryFile", keep)
+    with pytest.raises(BadRequest, match="mid-body"):
+        parse_form_data(
+            f"multipart/form-data; boundary={BOUNDARY}", body(), spool_threshold=100
+        )
+    assert opened
+    assert all(f.closed for f in opened)

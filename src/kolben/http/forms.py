@@ -393,8 +393,14 @@ def parse_form_data(
             max_form_parts=max_form_parts,
             spool_threshold=spool_threshold,
         )
-        for chunk in body_chunks:
-            decoder.feed(chunk)
+        try:
+            for chunk in body_chunks:
+                decoder.feed(chunk)
+        except BaseException:
+            # Reading the body failed (a client gone mid-upload): close the
+            # files received so far now, not when the collector finds them.
+            decoder._fail()
+            raise
         fields, files = decoder.finish()
         return make._from_lists(fields._lists()), make._from_lists(files._lists())
     return make(), make()
