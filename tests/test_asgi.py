@@ -296,3 +296,31 @@ def test_asgi_middleware_wraps_asgi_app(app: Kolben) -> None:
     assert seen == ["/"]
     assert app.test_client(protocol="asgi").get("/").text == "through middleware"
     assert seen == ["/", "/"]
+
+
+def test_a_spooled_body_is_released_when_the_client_leaves(
+    app: Kolben, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    opened: list[Any] = []
+    real = tempfile.SpooledTemporaryFile
+
+    def keep(*args: Any, **kwargs: Any) -> Any:
+        opened.append(real(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(tempfile, "SpooledTemporaryFile", keep)
+    app.config["BODY_SPOOL_THRESHOLD"] = 10
+    app.add_url_rule("/", "i", lambda: "x", methods=["POST"])
+    sent = run_asgi(
+        app,
+        http_scope("/", "POST", [("content-length", "100")]),
+        [
+            {"type": "http.request", "body": b"x" * 50, "more_body": True},
+            {"type": "http.disconnect"},
+        ],
+    )
+    assert sent == []
+    assert opened
+    assert all(f.closed for f in opened)

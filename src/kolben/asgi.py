@@ -200,6 +200,8 @@ async def _receive_body(
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
+            if spool is not None:
+                spool.close()  # what arrived is of no use: release it now
             raise ClientDisconnect()
         chunk = message.get("body", b"")
         size += len(chunk)
