@@ -557,31 +557,17 @@ def _text_with_fields(
     """
     if type(body) is not str and type(body) is not bytes:
         return None
+    plan = _plan_fields(fields)
     response = cls(body)
-    made = response._headers._list
-    try:
-        # PERF: views return the same few literal dicts again and again, so
-        # their checked fields are kept, keyed by content, and reused.
-        key = tuple(fields.items())
-        plan = _field_plans.get(key)
-    except TypeError:  # an unhashable value, such as a list
-        key, plan = None, None
     if plan is None:
-        plan = _plan_fields(fields)
-        if plan is None:
-            response.headers.update(fields)
-            return response
-        if key is not None and len(_field_plans) < 1024 and len(repr(key)) <= 256:
-            _field_plans[key] = plan
-            content_type = plan[0]
-            if (
-                content_type is not None
-                and content_type[0] == "Content-Type"
-                and not plan[1]
-                and len(_content_types) < 256
-            ):
-                _content_types[content_type[1]] = content_type
+        response.headers.update(fields)
+        return response
     content_type, others = plan
+    if content_type is not None and content_type[0] == "Content-Type" and not others:
+        # PERF: make_response answers this dict from the cache next time.
+        if len(_content_types) < 256:
+            _content_types[content_type[1]] = content_type
+    made = response._headers._list
     if content_type is not None:
         if made and made[0][0] == "Content-Type":
             made[0] = content_type
@@ -593,10 +579,8 @@ def _text_with_fields(
 
 
 #: Checked Content-Type fields by value, for ``make_response``'s one-field
-#: dict ``{"Content-Type": value}``.
+#: dict ``{"Content-Type": value}``, filled by :func:`_text_with_fields`.
 _content_types: dict[Any, tuple[str, str]] = {}
-#: Checked fields of the header dicts views return; see _text_with_fields.
-_field_plans: dict[tuple[Any, ...], tuple[tuple[str, str] | None, list[Any]]] = {}
 
 
 def _plan_fields(

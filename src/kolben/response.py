@@ -330,7 +330,7 @@ class Response(ResponseHeaderAttributes, ResponseWSGI):
     def content_length(self) -> int | None:
         """The Content-Length header as an int; ``None`` removes it."""
         value = self.headers.get("Content-Length")
-        return int(value) if value and value.isdigit() else None
+        return int(value) if value and value.isascii() and value.isdigit() else None
 
     @content_length.setter
     def content_length(self, value: int | None) -> None:
