@@ -1,0 +1,115 @@
+"""The session class of ``db.session``: each model's table on its own bind."""
+
+from __future__ import annotations
+
+import typing as t
+
+import sqlalchemy as sa
+import sqlalchemy.exc as sa_exc
+import sqlalchemy.orm as sa_orm
+
+from ..globals import app_ctx
+
+if t.TYPE_CHECKING:
+    from .extension import SQLAlchemy
+
+
+class Session(sa_orm.Session):
+    """A SQLAlchemy session that picks each table's engine by its bind key.
+
+    A model with ``__bind_key__ = "users"`` (or a table made with
+    ``db.Table(..., bind_key="users")``) is read from and written to the
+    ``users`` engine of ``SQLALCHEMY_BINDS``; the rest go to the default
+    engine.
+
+    :param db: the extension that made this session.
+    """
+
+    def __init__(self, db: SQLAlchemy, **kwargs: t.Any) -> None:
+        super().__init__(**kwargs)
+        self._db = db
+        self._model_changes: dict[object, tuple[t.Any, str]] = {}
+
+    def _engines(self) -> t.Mapping[str | None, sa.Engine]:
+        return self._db.engines
+
+    def get_bind(
+        self,
+        mapper: t.Any | None = None,
+        clause: t.Any | None = None,
+        bind: sa.Engine | sa.Connection | None = None,
+        **kwargs: t.Any,
+    ) -> sa.Engine | sa.Connection:
+        """Return the engine of the bind key of the tables involved."""
+        if bind is not None:
+            return bind
+        engines = self._engines()
+        if mapper is not None:
+            try:
+                mapper = sa.inspect(mapper)
+            except sa_exc.NoInspectionAvailable as e:
+                if isinstance(mapper, type):
+                    raise sa_orm.exc.UnmappedClassError(mapper) from e
+                raise
+            engine = _clause_to_engine(mapper.local_table, engines)
+            if engine is not None:
+                return engine
+        if clause is not None:
+            engine = _clause_to_engine(clause, engines)
+            if engine is not None:
+                return engine
+        if None in engines:
+            return engines[None]
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+class AsyncBindSession(Session):
+    """The sync session inside ``db.async_session``: binds to async engines.
+
+    SQLAlchemy runs an ``AsyncSession``'s work through a sync session whose
+    ``get_bind`` must return the sync face of an async engine.
+    """
+
+    def __init__(
+        self, db: SQLAlchemy, engines: t.Mapping[str | None, sa.Engine], **kwargs: t.Any
+    ) -> None:
+        super().__init__(db, **kwargs)
+        self._async_binds = engines
+
+    def _engines(self) -> t.Mapping[str | None, sa.Engine]:
+        return self._async_binds
+
+
+def _clause_to_engine(
+    clause: t.Any, engines: t.Mapping[str | None, sa.Engine]
+) -> sa.Engine | None:
+    """Return the engine of the first table in ``clause`` with a bind key."""
+    table: t.Any = None
+    if clause is not None:
+        if isinstance(clause, sa.Table):
+            table = clause
+        elif isinstance(clause, sa.UpdateBase) and isinstance(clause.table, sa.Table):
+            table = clause.table
+        else:
+            for t_ in sa.sql.util.find_tables(clause, include_crud=True):
+                if isinstance(t_, sa.Table) and "bind_key" in t_.metadata.info:
+                    table = t_
+                    break
+    if table is not None and "bind_key" in table.metadata.info:
+        key = table.metadata.info["bind_key"]
+        if key not in engines:
+            raise sa_exc.UnboundExecutionError(
+                f"Bind key '{key}' is not in 'SQLALCHEMY_BINDS' config."
+            )
+        return engines[key]
+    return None
+
+
+def current_ctx() -> object:
+    """Return the current app context; raise outside one, saying what to do."""
+    return t.cast(t.Any, app_ctx)._get_current_object()
+
+
+def _app_ctx_id() -> int:
+    """The scope of ``db.session``: the current app context."""
+    return id(current_ctx())

@@ -1,0 +1,167 @@
+"""The data battery in views: sync and async, both protocols, both databases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from kolben import Kolben, request
+from kolben.testing import KolbenClient
+
+from .conftest import dispose, make_app
+from .models import Post, User, db
+
+
+def _routes(app: Kolben) -> None:
+    @app.post("/users")
+    def create_user() -> Any:
+        user = User(username=request.get_json()["username"])
+        db.session.add(user)
+        db.session.commit()
+        return {"id": user.id}, 201
+
+    @app.get("/users/<int:id>")
+    def get_user(id: int) -> Any:
+        user = db.get_or_404(User, id, description="No such user.")
+        return {"username": user.username, "posts": [p.title for p in user.posts]}
+
+    @app.get("/users")
+    def list_users() -> Any:
+        page = db.paginate(db.select(User).order_by(User.id))
+        names = [u.username for u in page.items]
+        return {"items": names, "pages": page.pages, "total": page.total}
+
+    @app.post("/async/users")
+    async def acreate_user() -> Any:
+        user = User(username=request.get_json()["username"])
+        db.async_session.add(user)
+        await db.async_session.commit()
+        return {"id": user.id}, 201
+
+    @app.get("/async/users/<int:id>")
+    async def aget_user(id: int) -> Any:
+        user = await db.aget_or_404(User, id, description="No such user.")
+        titles = await db.async_session.scalars(
+            db.select(Post.title).where(Post.author_id == user.id)
+        )
+        return {"username": user.username, "posts": list(titles)}
+
+    @app.get("/async/users")
+    async def alist_users() -> Any:
+        page = await db.apaginate(db.select(User).order_by(User.id))
+        names = [u.username for u in page.items]
+        return {"items": names, "pages": page.pages, "total": page.total}
+
+    @app.get("/async/first/<name>")
+    async def afirst(name: str) -> Any:
+        user = await db.afirst_or_404(db.select(User).filter_by(username=name))
+        one = await db.aone_or_404(db.select(User).filter_by(id=user.id))
+        return {"id": one.id}
+
+    @app.post("/fail")
+    def fail() -> Any:
+        db.session.add(User(username="never"))
+        db.session.flush()
+        raise RuntimeError("the view failed after writing")
+
+
+@pytest.fixture
+def crud(database: dict[str, Any], tmp_path: Path) -> Iterator[Kolben]:
+    app = make_app(tmp_path, PROPAGATE_EXCEPTIONS=False, **database)
+    db.init_app(app)
+    _routes(app)
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+    dispose(db, app)
+
+
+@pytest.fixture
+def client(crud: Kolben, protocol: str) -> KolbenClient:
+    return crud.test_client(protocol=protocol)
+
+
+@pytest.mark.parametrize("prefix", ["", "/async"])
+def test_create_read_and_paginate(client: KolbenClient, prefix: str) -> None:
+    ids = []
+    for name in ("ann", "bob", "cy"):
+        r = client.post(f"{prefix}/users", json={"username": name})
+        assert r.status_code == 201
+        ids.append(r.json["id"])
+    r = client.get(f"{prefix}/users/{ids[1]}")
+    assert r.json == {"username": "bob", "posts": []}
+    r = client.get(f"{prefix}/users?page=2&per_page=2")
+    assert r.json == {"items": ["cy"], "pages": 2, "total": 3}
+    r = client.get(f"{prefix}/users?page=3&per_page=2")
+    assert r.status_code == 404
+    r = client.get(f"{prefix}/users?page=abc")
+    assert r.status_code == 404
+    assert "page must be a whole number." in r.text
+
+
+@pytest.mark.parametrize("prefix", ["", "/async"])
+def test_missing_row_is_404_with_the_description(
+    client: KolbenClient, prefix: str
+) -> None:
+    r = client.get(f"{prefix}/users/999")
+    assert r.status_code == 404
+    assert "No such user." in r.text
+
+
+@pytest.mark.parametrize("prefix", ["", "/async"])
+def test_unique_violation_is_409_naming_the_field(
+    client: KolbenClient, prefix: str
+) -> None:
+    assert client.post(f"{prefix}/users", json={"username": "ann"}).status_code == 201
+    r = client.post(f"{prefix}/users", json={"username": "ann"})
+    assert r.status_code == 409
+    assert "A record with this username already exists." in r.text
+    # The failed transaction was rolled back: the next request works.
+    assert client.post(f"{prefix}/users", json={"username": "bo"}).status_code == 201
+
+
+def test_first_and_one_or_404(client: KolbenClient) -> None:
+    client.post("/users", json={"username": "ann"})
+    assert client.get("/async/first/ann").status_code == 200
+    assert client.get("/async/first/zed").status_code == 404
+
+
+def test_a_view_that_raised_leaves_nothing_behind(
+    crud: Kolben, client: KolbenClient
+) -> None:
+    assert client.post("/fail").status_code == 500
+    with crud.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_sync_and_async_see_the_same_rows(crud: Kolben, client: KolbenClient) -> None:
+    with crud.app_context():
+        user = User(username="ann", posts=[Post(title="one"), Post(title="two")])
+        db.session.add(user)
+        db.session.commit()
+        uid = user.id
+    assert client.get(f"/async/users/{uid}").json == {
+        "username": "ann",
+        "posts": ["one", "two"],
+    }
+    assert client.get(f"/users/{uid}").json["posts"] == ["one", "two"]
+
+
+def test_sessions_are_closed_after_each_request(
+    crud: Kolben, client: KolbenClient
+) -> None:
+    client.post("/users", json={"username": "ann"})
+    client.post("/async/users", json={"username": "bob"})
+    with crud.app_context():
+        pool = db.engine.pool
+        assert pool.checkedout() == 0  # type: ignore[attr-defined]
+    assert db._async_sessions == {}
+    for engines in db._app_async_engines.get(crud, {}).values():
+        assert engines[None].pool.checkedout() == 0  # type: ignore[attr-defined]
