@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 from kolben import Kolben, g, request
+from kolben.helpers import nonblocking
 from kolben.testing import KolbenClient
 
 
@@ -157,3 +158,55 @@ def test_async_generator_streams_under_both(app: Kolben, client: KolbenClient) -
         return generate()
 
     assert client.get("/").text == "abc"
+
+
+def test_nonblocking_sync_code_runs_on_the_loop_under_asgi(app: Kolben) -> None:
+    threads: dict[str, str] = {}
+
+    @app.before_request
+    @nonblocking
+    def marked() -> None:
+        threads["marked"] = threading.current_thread().name
+
+    @app.after_request
+    def plain(response: Any) -> Any:
+        threads["plain"] = threading.current_thread().name
+        return response
+
+    @app.teardown_appcontext
+    @nonblocking
+    def teardown(exc: BaseException | None) -> None:
+        threads["teardown"] = threading.current_thread().name
+
+    @app.route("/async")
+    async def async_view() -> str:
+        threads["view"] = threading.current_thread().name
+        return "ok"
+
+    client = app.test_client(protocol="asgi")
+    assert client.get("/async").text == "ok"
+    assert threads["marked"] == threads["view"] == threads["teardown"]
+    assert not threads["view"].startswith("kolben-sync")
+    assert threads["plain"].startswith("kolben-sync")
+
+
+def test_a_nonblocking_sync_view_with_nothing_else_stays_on_the_loop(
+    app: Kolben,
+) -> None:
+    @app.route("/")
+    @nonblocking
+    def view() -> str:
+        return threading.current_thread().name
+
+    assert not app.test_client(protocol="asgi").get("/").text.startswith("kolben-sync")
+
+
+def test_nonblocking_changes_nothing_under_wsgi(app: Kolben) -> None:
+    @app.route("/")
+    @nonblocking
+    def view() -> str:
+        return threading.current_thread().name
+
+    assert app.test_client(protocol="wsgi").get("/").text == (
+        threading.current_thread().name
+    )

@@ -26,6 +26,40 @@ T = TypeVar("T")
 _serving_loop: contextvars.ContextVar[asyncio.AbstractEventLoop | None]
 _serving_loop = contextvars.ContextVar("kolben.serving_loop", default=None)
 
+#: The attribute :func:`nonblocking` sets.
+NONBLOCKING = "__kolben_nonblocking__"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def nonblocking(f: F) -> F:
+    """Mark a sync hook or view as never blocking, so it runs on the loop.
+
+    Under ASGI a sync function runs in the thread pool, so that it cannot
+    block the event loop; a request whose other code is async pays a
+    thread hop for it. A function that does no I/O and takes no lock that
+    others hold for long can say so, and runs on the loop directly::
+
+        @app.teardown_appcontext
+        @nonblocking
+        def forget(exc):
+            registry.pop(id(g), None)
+
+    Under WSGI it makes no difference.
+
+    :param f: the function; a method is marked through its function.
+    """
+    setattr(getattr(f, "__func__", f), NONBLOCKING, True)
+    return f
+
+
+async def _ready(value: T) -> T:
+    return value
+
+
+def call_nonblocking(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call a :func:`nonblocking` function; return something to await."""
+    return _ready(f(*args, **kwargs))
+
 
 class _WorkerLoop:
     """An event loop running forever in a daemon thread of this process."""

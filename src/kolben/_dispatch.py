@@ -25,7 +25,7 @@ from types import CoroutineType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import signals
-from ._concurrency import run_coroutine_sync
+from ._concurrency import NONBLOCKING, run_coroutine_sync
 from .globals import _cv_app
 from .http.exceptions import HTTPException, InternalServerError
 
@@ -111,10 +111,15 @@ class Plan:
         self.teardown = gather(app.teardown_request_funcs, inner_first, reverse=True)
         funcs = (self.view, *self.url_value_preprocessors, *self.before)
         funcs += (*self.after, *self.teardown)
-        kinds = [inspect.iscoroutinefunction(f) for f in funcs if f]
+        kinds = [
+            inspect.iscoroutinefunction(f)
+            for f in funcs
+            if f and not getattr(f, NONBLOCKING, False)
+        ]
         # Under ASGI, run on the event loop unless all the user code is sync
         # (then the whole pipeline takes one thread-pool hop). With no user
-        # code at all (a 404 without hooks) there is nothing to hop for.
+        # code at all (a 404 without hooks), or only nonblocking code, there
+        # is nothing to hop for.
         self.on_loop = any(kinds) or not kinds
         self.has_teardown = bool(self.teardown or app.teardown_appcontext_funcs)
         self.view_is_async = inspect.iscoroutinefunction(self.view)

@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 from . import _app_dispatch, _dispatch, _pipeline_sync, asgi, wsgi
 from ._app_dispatch import DispatchMixin
 from ._app_urls import URLMixin
-from ._concurrency import SyncRunner
+from ._concurrency import NONBLOCKING, SyncRunner, call_nonblocking
 from ._internal import lazy
 from ._scaffold import Scaffold, T_teardown, find_package, setupmethod
 from .config import DEFAULT_CONFIG, Config
@@ -554,6 +554,8 @@ class Kolben(DispatchMixin, URLMixin, Scaffold):
             is_async = inspect.iscoroutinefunction(f)
         if is_async:
             return f(*args, **kwargs)  # type: ignore[no-any-return]
+        if getattr(f, NONBLOCKING, False):
+            return call_nonblocking(f, *args, **kwargs)  # type: ignore[no-any-return]
         assert self._sync_runner is not None
         return self._sync_runner.run(f, *args, **kwargs)
 

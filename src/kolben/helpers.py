@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from ._concurrency import nonblocking as nonblocking
 from ._envvars import getenv
 from .files import send_file as send_file
 from .files import send_from_directory as send_from_directory

@@ -45,7 +45,7 @@ class AsyncMixin:
     _app_async_engines: weakref.WeakKeyDictionary[Kolben, _Loops]
     _async_sessions: dict[int, tuple[AsyncSession, asyncio.AbstractEventLoop]]
     _async_session_options: dict[str, t.Any]
-    _closing: set[asyncio.Task[None]]
+    _closing: set[asyncio.Future[None]]
     metadatas: dict[str | None, sa.MetaData]
 
     @property
@@ -110,6 +110,19 @@ class AsyncMixin:
             engines[key] = engine
         return engines
 
+    async def adispose(self) -> None:
+        """Close the pooled connections of the app's async engines on this loop.
+
+        A pooled async connection belongs to the loop that opened it: a
+        script that runs its own loop (``asyncio.run(main())``) awaits this
+        before the loop ends. Servers need not; their loop lives as long as
+        the process.
+        """
+        loops = self._app_async_engines.get(current_app._get_current_object())
+        engines = loops.pop(_running_loop(), None) if loops is not None else None
+        for engine in (engines or {}).values():
+            await engine.dispose()
+
     def _close_async_session(self) -> None:
         """Close the current context's async session on its own loop."""
         entry = self._async_sessions.pop(id(current_ctx()), None)
@@ -123,9 +136,7 @@ class AsyncMixin:
         if running is loop:
             # Torn down on the loop itself (an app context popped in async
             # code): the close cannot be waited for here, so it is a task.
-            task = loop.create_task(session.close())
-            self._closing.add(task)
-            task.add_done_callback(self._closing.discard)
+            self._track(loop.create_task(session.close()))
         elif loop.is_running():
             asyncio.run_coroutine_threadsafe(session.close(), loop).result()
         elif not loop.is_closed():
@@ -135,6 +146,12 @@ class AsyncMixin:
                 "db.async_session was still open when its event loop closed;"
                 " await db.async_session.close() before the loop ends."
             )
+
+    def _track(self, closing: asyncio.Future[None]) -> None:
+        """Keep a session's closing alive until done; log if it fails."""
+        self._closing.add(closing)
+        closing.add_done_callback(self._closing.discard)
+        closing.add_done_callback(_log_failure)
 
     async def aget_or_404(
         self, entity: type[t.Any], ident: t.Any, *, description: str | None = None
@@ -211,6 +228,11 @@ class AsyncMixin:
                 raise db._unbound(key)
             async with engine.begin() as connection:
                 await connection.run_sync(getattr(self.metadatas[key], op_name))
+
+
+def _log_failure(closing: asyncio.Future[None]) -> None:
+    if not closing.cancelled() and closing.exception() is not None:
+        _log.error("Closing a database session failed", exc_info=closing.exception())
 
 
 def _running_loop() -> asyncio.AbstractEventLoop:
