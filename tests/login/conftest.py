@@ -71,6 +71,12 @@ def build_login_app(
 
     else:
         manager.user_loader(find_user)
+    add_views(app)
+    return app
+
+
+def add_views(app: Kolben) -> None:
+    """Add the login, logout and protected views, sync and async."""
 
     @app.route("/login", methods=["GET", "POST"])
     def login() -> Any:
@@ -115,8 +121,6 @@ def build_login_app(
     @fresh_login_required
     async def fresh_async() -> str:
         return "fresh " + current_user.name
-
-    return app
 
 
 @pytest.fixture(params=[False, True], ids=["sync-loader", "async-loader"])

@@ -124,9 +124,7 @@ def test_without_a_login_view_the_answer_is_401(
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
-def test_the_unauthorized_handler_answers_instead(
-    make_client: Any, kind: str
-) -> None:
+def test_the_unauthorized_handler_answers_instead(make_client: Any, kind: str) -> None:
     app = build_login_app()
     manager: LoginManager = app.login_manager  # type: ignore[attr-defined]
     if kind == "sync":
