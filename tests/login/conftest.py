@@ -115,12 +115,12 @@ def add_views(app: Kolben) -> None:
     @app.route("/fresh")
     @fresh_login_required
     def fresh() -> str:
-        return "fresh " + current_user.name
+        return f"fresh {current_user.name}"
 
     @app.route("/fresh-async")
     @fresh_login_required
     async def fresh_async() -> str:
-        return "fresh " + current_user.name
+        return f"fresh {current_user.name}"
 
 
 @pytest.fixture(params=[False, True], ids=["sync-loader", "async-loader"])

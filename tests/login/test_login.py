@@ -86,7 +86,7 @@ def test_the_refusal_flashes_the_login_message(
 def test_messages_are_localized_and_categorized(
     login_app: Kolben, make_client: Any
 ) -> None:
-    manager: LoginManager = login_app.login_manager  # type: ignore[attr-defined]
+    manager: LoginManager = login_app.login_manager
     manager.login_message_category = "info"
     manager.localize_callback = lambda text: f"<{text}>"
 
@@ -104,7 +104,7 @@ def test_messages_are_localized_and_categorized(
 def test_no_message_is_flashed_when_it_is_unset(
     login_app: Kolben, make_client: Any
 ) -> None:
-    login_app.login_manager.login_message = None  # type: ignore[attr-defined]
+    login_app.login_manager.login_message = None
 
     @login_app.route("/flashes")
     def flashes() -> Any:
@@ -119,14 +119,14 @@ def test_no_message_is_flashed_when_it_is_unset(
 def test_without_a_login_view_the_answer_is_401(
     login_app: Kolben, make_client: Any, page: str
 ) -> None:
-    login_app.login_manager.login_view = None  # type: ignore[attr-defined]
+    login_app.login_manager.login_view = None
     assert make_client(login_app).get(page).status_code == 401
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
 def test_the_unauthorized_handler_answers_instead(make_client: Any, kind: str) -> None:
     app = build_login_app()
-    manager: LoginManager = app.login_manager  # type: ignore[attr-defined]
+    manager: LoginManager = app.login_manager
     if kind == "sync":
         manager.unauthorized_handler(lambda: ({"error": "log in"}, 401))
     else:
@@ -168,7 +168,7 @@ def test_each_blueprint_has_its_login_view(make_client: Any) -> None:
 
     for bp in (admin, shop, api):
         app.register_blueprint(bp)
-    manager: LoginManager = app.login_manager  # type: ignore[attr-defined]
+    manager: LoginManager = app.login_manager
     manager.blueprint_login_views = {"admin": "admin.login", "api": None}
     client = make_client(app)
     assert client.get("/admin/").headers["Location"].startswith("/admin/login?next=")
@@ -225,7 +225,7 @@ def test_fresh_login_required_wants_a_login_then_a_fresh_one(
 def test_needs_refresh_without_a_refresh_view_is_401(
     login_app: Kolben, make_client: Any
 ) -> None:
-    login_app.login_manager.refresh_view = None  # type: ignore[attr-defined]
+    login_app.login_manager.refresh_view = None
     client = make_client(login_app)
     log_in(client)
     with client.session_transaction() as sess:
@@ -237,7 +237,7 @@ def test_needs_refresh_without_a_refresh_view_is_401(
 def test_the_needs_refresh_handler_answers_instead(
     login_app: Kolben, make_client: Any, kind: str
 ) -> None:
-    manager: LoginManager = login_app.login_manager  # type: ignore[attr-defined]
+    manager: LoginManager = login_app.login_manager
     if kind == "sync":
         manager.needs_refresh_handler(lambda: ("confirm your password", 403))
     else:
@@ -293,7 +293,7 @@ def test_force_host_for_redirects_names_the_host(make_client: Any) -> None:
 
 def test_a_missing_loader_is_a_clear_error(protocol: str) -> None:
     app = build_login_app()
-    app.login_manager._user_callback = None  # type: ignore[attr-defined]
+    app.login_manager._user_callback = None
     client = app.test_client(protocol=protocol)
     with pytest.raises(RuntimeError, match="Missing user_loader or request_loader"):
         client.get("/private")
@@ -318,7 +318,7 @@ def test_init_app_later_for_an_app_factory(make_client: Any) -> None:
     app = Kolben(__name__)
     app.config.update(SECRET_KEY="s", TESTING=True)
     manager.init_app(app)
-    assert app.login_manager is manager  # type: ignore[attr-defined]
+    assert app.login_manager is manager
     assert app.extensions["login"] is manager
     assert app.config["REMEMBER_COOKIE_NAME"] == "remember_token"
 

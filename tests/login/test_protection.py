@@ -111,7 +111,7 @@ def test_the_manager_attribute_sets_the_mode_when_the_config_does_not(
     make_client: Any,
 ) -> None:
     app = build_login_app()
-    manager: LoginManager = app.login_manager  # type: ignore[attr-defined]
+    manager: LoginManager = app.login_manager
     manager.session_protection = "strong"
     client = make_client(app)
     log_in(client)

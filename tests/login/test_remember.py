@@ -279,7 +279,7 @@ def test_a_cookie_for_a_user_that_is_gone_leaves_the_user_anonymous(
 def test_the_manager_reads_config_keys_set_after_init(make_client: Any) -> None:
     app = build_login_app()
     app.config["REMEMBER_COOKIE_NAME"] = "stay"
-    manager: LoginManager = app.login_manager  # type: ignore[attr-defined]
+    manager: LoginManager = app.login_manager
     assert manager.login_view == "login"
     client = make_client(app)
     log_in(client, remember="1")

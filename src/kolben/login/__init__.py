@@ -31,6 +31,8 @@ the same tuple, and the API battery reads it to describe the security scheme.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import signals as signals
 from .config import COOKIE_DURATION as COOKIE_DURATION
 from .config import COOKIE_HTTPONLY as COOKIE_HTTPONLY
@@ -53,7 +55,6 @@ from .signals import user_logged_out as user_logged_out
 from .signals import user_login_confirmed as user_login_confirmed
 from .signals import user_needs_refresh as user_needs_refresh
 from .signals import user_unauthorized as user_unauthorized
-from .test_client import FlaskLoginClient as FlaskLoginClient
 from .utils import confirm_login as confirm_login
 from .utils import current_user as current_user
 from .utils import decode_cookie as decode_cookie
@@ -68,3 +69,20 @@ from .utils import logout_user as logout_user
 from .utils import make_next_param as make_next_param
 from .utils import safe_next_url as safe_next_url
 from .utils import set_login_view as set_login_view
+
+if TYPE_CHECKING:
+    from .test_client import FlaskLoginClient as FlaskLoginClient
+
+
+def __getattr__(name: str) -> object:
+    """Import ``FlaskLoginClient`` on first use, as ``kolben.cli`` is.
+
+    PERF: it needs the test client, which an app in production never does.
+
+    :param name: the attribute asked for.
+    """
+    if name == "FlaskLoginClient":
+        from .test_client import FlaskLoginClient
+
+        return FlaskLoginClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

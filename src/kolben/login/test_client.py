@@ -25,6 +25,12 @@ class FlaskLoginClient(KolbenClient):
         fresh = kwargs.pop("fresh_login", True)
         super().__init__(*args, **kwargs)
         if user:
+            app = self.application
+            # The session is bound to this client's address and User-Agent,
+            # as login_user binds it, so session protection lets it be.
+            with app.test_request_context(environ_base=self.environ_base):
+                ident = app.login_manager._session_identifier_generator()
             with self.session_transaction() as sess:
                 sess["_user_id"] = user.get_id()
                 sess["_fresh"] = fresh
+                sess["_id"] = ident
