@@ -249,3 +249,46 @@ def test_a_custom_id_attribute_for_alternative_tokens(make_client: Any) -> None:
         assert client.get("/me").get_json() == {"name": None}
     finally:
         BY_NAME.update(saved)
+
+
+def test_an_async_hook_of_a_sync_view_sees_the_async_loaded_user(
+    make_client: Any,
+) -> None:
+    app = build_login_app(async_loader=True)
+    seen: list[Any] = []
+
+    @app.before_request
+    async def note_user() -> None:
+        seen.append(getattr(current_user, "name", None))
+
+    @app.after_request
+    async def note_again(response: Any) -> Any:
+        seen.append(current_user.is_authenticated)
+        return response
+
+    client = make_client(app)
+    log_in(client, "grace")
+    seen.clear()
+    assert client.get("/private").get_json()["name"] == "grace"
+    assert seen == ["grace", True]
+
+
+def test_async_code_the_user_was_not_loaded_for_gets_a_clear_error(
+    protocol: str,
+) -> None:
+    from kolben import abort
+
+    app = build_login_app(async_loader=True)
+
+    @app.route("/forbidden")
+    def forbidden() -> str:
+        abort(403)
+
+    @app.errorhandler(403)
+    async def refused(e: Exception) -> Any:
+        return {"who": current_user.is_authenticated}, 403
+
+    client = app.test_client(protocol=protocol)
+    log_in(client)
+    with pytest.raises(RuntimeError, match="in a before_request hook first"):
+        client.get("/forbidden")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import weakref
 from collections.abc import Callable, Generator
@@ -57,6 +58,22 @@ def _create_identifier() -> str:
     return sha512(f"{addr!r}|{ua!r}".encode()).hexdigest()
 
 
+def _call_sync(loader: C, arg: Any) -> Any:
+    """Call ``loader`` from sync code; an async one runs on the request's loop."""
+    if inspect.iscoroutinefunction(loader):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return current_app.ensure_sync(loader)(arg)
+        raise RuntimeError(
+            "current_user was first used on the event loop, where the async"
+            " user_loader cannot be awaited, by async code that runs after a"
+            " sync view (an async error handler or teardown function?). Use"
+            " current_user in the view or in a before_request hook first."
+        )
+    return loader(arg)
+
+
 class LoginManager:
     """Hold the login settings of one or more apps, and load their users.
 
@@ -106,6 +123,9 @@ class LoginManager:
         self._session_identifier_generator: Callable[[], str] = _create_identifier
         self._apps: weakref.WeakSet[Kolben] = weakref.WeakSet()
         self._preloading: weakref.WeakSet[Kolben] = weakref.WeakSet()
+        self._preload_plans: weakref.WeakKeyDictionary[
+            Kolben, dict[str | None, bool]
+        ] = weakref.WeakKeyDictionary()
         if app is not None:
             self.init_app(app, add_context_processor)
 
@@ -273,13 +293,38 @@ class LoginManager:
             app.before_request(self._preload_user)
 
     async def _preload_user(self) -> None:
-        view = current_app.view_functions.get(request.endpoint or "")
-        if (
-            view is None
-            or inspect.iscoroutinefunction(view)
-            or hasattr(view, "view_class")
-        ):
+        app = utils._app()
+        plan = self._preload_plans.get(app)
+        if plan is None:
+            plan = self._preload_plans[app] = {}
+        endpoint = request.endpoint
+        preload = plan.get(endpoint)
+        if preload is None:
+            # PERF: decided once per endpoint; nothing is registered after
+            # the first request.
+            preload = plan[endpoint] = self._async_code_may_use_user(app)
+        if preload:
             await self._ensure_user_loaded()
+
+    def _async_code_may_use_user(self, app: Kolben) -> bool:
+        """Whether async code of this request's endpoint runs on the loop.
+
+        A sync view with sync hooks loads the user lazily, off the loop; an
+        async view, MethodView, hook or a request no rule matched (its error
+        handler) gets the user loaded beforehand.
+        """
+        view = app.view_functions.get(request.endpoint or "")
+        if view is None or hasattr(view, "view_class"):
+            return True
+        scopes = (None, *request.blueprints)
+        hooks = [
+            f
+            for funcs in (app.before_request_funcs, app.after_request_funcs)
+            for scope in scopes
+            for f in funcs.get(scope, ())
+            if f != self._preload_user
+        ]
+        return any(inspect.iscoroutinefunction(f) for f in (view, *hooks))
 
     async def _ensure_user_loaded(self) -> None:
         """Load the user for the request, awaiting async loaders, unless done."""
@@ -300,7 +345,7 @@ class LoginManager:
         try:
             step = next(steps)
             while True:
-                step = steps.send(current_app.ensure_sync(step[0])(step[1]))
+                step = steps.send(_call_sync(*step))
         except StopIteration as done:
             self._update_request_context_with_user(done.value)
 
