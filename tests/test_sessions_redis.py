@@ -113,3 +113,61 @@ def test_a_refresh_varies_even_for_a_session_not_marked_accessed(
         interface.save_session(app, sess, response)
     assert "Set-Cookie" in response.headers
     assert response.headers.getlist("Vary") == ["Accept-Encoding, Cookie"]
+
+
+def _sid(client: Any) -> str:
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return str(cookie.value.rpartition(".")[0])
+
+
+def test_a_signed_id_the_server_does_not_know_is_not_adopted(
+    rapp: Kolben, interface: RedisSessionInterface, make_client: Any
+) -> None:
+    # A validly signed id with no data behind it (an expired session, or one
+    # an attacker chose and had signed somehow) starts a session of its own.
+    with rapp.test_request_context():
+        chosen = interface._signer(rapp).sign("chosen-by-the-client").decode()
+    client = make_client(rapp)
+    client.set_cookie("session", chosen)
+    assert client.get("/count").text == "1"
+    assert _sid(client) != "chosen-by-the-client"
+    assert interface.client.get(f"{interface.prefix}chosen-by-the-client") is None
+
+
+def test_regenerate_gives_a_new_id_and_keeps_the_data(
+    rapp: Kolben, interface: RedisSessionInterface, make_client: Any
+) -> None:
+    @rapp.route("/rotate")
+    def rotate() -> str:
+        interface.regenerate(session._get_current_object())  # type: ignore[attr-defined]
+        return "rotated"
+
+    client = make_client(rapp)
+    client.get("/count")
+    old = _sid(client)
+    assert client.get("/rotate").text == "rotated"
+    new = _sid(client)
+    assert new != old
+    assert interface.client.get(interface.prefix + old) is None
+    assert client.get("/count").text == "2"
+    # The old id leads nowhere now.
+    stale = make_client(rapp)
+    with rapp.test_request_context():
+        stale.set_cookie("session", interface._signer(rapp).sign(old).decode())
+    assert stale.get("/count").text == "1"
+
+
+def test_regenerating_a_new_session_stores_nothing_until_it_has_data(
+    rapp: Kolben, interface: RedisSessionInterface, make_client: Any
+) -> None:
+    @rapp.route("/rotate-empty")
+    def rotate_empty() -> str:
+        interface.regenerate(session._get_current_object())  # type: ignore[attr-defined]
+        return "rotated"
+
+    client = make_client(rapp)
+    assert "Set-Cookie" not in client.get("/rotate-empty").headers or (
+        client.get_cookie("session") is None
+    )
+    assert list(interface.client.scan_iter(f"{interface.prefix}*")) == []

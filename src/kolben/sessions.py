@@ -386,7 +386,9 @@ class RedisSessionInterface(SessionInterface):
         if sid is None or data is None:
             sess = self.session_class()
             sess.new = True
-            sess.sid = sid or secrets.token_urlsafe(32)  # type: ignore[attr-defined]
+            # SECURITY: an id the server does not know is never adopted, so a
+            # client (or an attacker planting a cookie) cannot choose it.
+            sess.sid = self._new_sid()  # type: ignore[attr-defined]
             return sess
         try:
             values = self.serializer.loads(data)
@@ -395,6 +397,26 @@ class RedisSessionInterface(SessionInterface):
         sess = self.session_class(values if isinstance(values, dict) else None)
         sess.sid = sid  # type: ignore[attr-defined]
         return sess
+
+    @staticmethod
+    def _new_sid() -> str:
+        return secrets.token_urlsafe(32)
+
+    def regenerate(self, session: SessionMixin) -> None:
+        """Give ``session`` a new id, keeping its data; the old id stops working.
+
+        Call it when the privileges of a session change, as ``login_user`` and
+        ``logout_user`` do: an id planted before login (session fixation) or
+        seen before logout leads nowhere afterwards. The new id is sent with
+        the response.
+
+        :param session: the current session (``session._get_current_object()``).
+        """
+        old: str = session.sid  # type: ignore[attr-defined]
+        if not session.new:
+            self.client.delete(self.prefix + old)
+        session.sid = self._new_sid()  # type: ignore[attr-defined]
+        session.modified = True
 
     def save_session(
         self, app: Kolben, session: SessionMixin, response: Response
