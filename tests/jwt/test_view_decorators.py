@@ -337,7 +337,7 @@ def test_the_manager_says_how_tokens_travel() -> None:
         assert jwt.header_scheme().type == "Token"
         assert jwt.token_locations() == ("headers",)
     app.config["JWT_TOKEN_LOCATION"] = ["headers", "cookies"]
-    follows = app.view_functions["sync_protected"].__kolben_auth__[0]
-    own = app.view_functions["sync_cookies"].__kolben_auth__[0]
+    follows = app.view_functions["sync_protected"].__kolben_auth__[0]  # type: ignore[attr-defined]
+    own = app.view_functions["sync_cookies"].__kolben_auth__[0]  # type: ignore[attr-defined]
     assert jwt.token_locations(follows, app) == ("headers", "cookies")
     assert jwt.token_locations(own, app) == ("cookies",)
