@@ -184,3 +184,15 @@ def test_ceiling_is_the_bare_app_over_the_multiple_target() -> None:
     assert line.endswith(", -")
     samples = {("bare", names[0]): [40000.0], ("starlette", names[0]): [10000.0]}
     assert "over starlette: plaintext 4.00x" in ceiling("asgi", samples)
+
+
+def test_jwt_benchmark_apps_answer_alike() -> None:
+    from bench import jwt_api
+
+    for build in (jwt_api.build_kolben, jwt_api.build_flask):
+        app, token = build()
+        assert jwt_api.check(app, token) == []
+    app, token = jwt_api.build_kolben(cache=False)
+    assert jwt_api.check(app, token) == []
+    # The check sees a wrong answer.
+    assert jwt_api.check(app, token + "x") != []
