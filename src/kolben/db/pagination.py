@@ -162,7 +162,7 @@ class _Page:
         right_current: int = 4,
         right_edge: int = 2,
     ) -> t.Iterator[int | None]:
-        """Yield page numbers for a pager, with ``None`` where pages are left out.
+        """Yield page numbers for a pager, ``None`` for each run left out.
 
         The first ``left_edge`` and last ``right_edge`` pages are always
         there, and the pages from ``left_current`` before the current one to
@@ -173,16 +173,25 @@ class _Page:
             {% endfor %}
         """
         last = self.pages
-        shown = set(range(1, min(left_edge, last) + 1))
-        shown.update(range(max(last - right_edge + 1, 1), last + 1))
-        low = max(self.page - left_current, 1)
-        shown.update(range(low, min(self.page + right_current, last) + 1))
-        previous = 0
-        for n in sorted(shown):
-            if n > previous + 1:
-                yield None
-            yield n
-            previous = n
+        if last == 0:
+            return
+        # Three runs, each starting after the one before: the left edge, the
+        # pages around the current one, the right edge.
+        left_stop = min(left_edge, last)
+        yield from range(1, left_stop + 1)
+        if left_stop == last:
+            return
+        mid_start = max(left_stop + 1, self.page - left_current)
+        mid_stop = min(self.page + right_current, last)
+        if mid_start > left_stop + 1:
+            yield None
+        yield from range(mid_start, mid_stop + 1)
+        if mid_stop == last:
+            return
+        right_start = max(mid_stop + 1, last - right_edge + 1)
+        if right_start > mid_stop + 1:
+            yield None
+        yield from range(right_start, last + 1)
 
     def __iter__(self) -> t.Iterator[t.Any]:
         return iter(self.items)

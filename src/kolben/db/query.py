@@ -23,7 +23,8 @@ class Query(sa_orm.Query[t.Any]):
 
     def get_or_404(self, ident: t.Any, description: str | None = None) -> t.Any:
         """Return the row with primary key ``ident``, or answer 404."""
-        rv = self.get(ident)
+        # Session.get, not the legacy Query.get, which warns under SQLAlchemy 2.
+        rv = self.session.get(self.column_descriptions[0]["entity"], ident)
         if rv is None:
             abort(404, description=description)
         return rv
