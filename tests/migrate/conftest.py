@@ -1,11 +1,11 @@
 """Fixtures of the migration tests: projects on disk, run by the real command.
 
-A :class:`Project` is a folder with an ``app.py`` and a ``models.py`` that
+A :class:`ShellProject` is a folder with an ``app.py`` and a ``models.py`` that
 the tests rewrite between steps, on a SQLite file or in a fresh schema of
 the PostgreSQL server named by ``KOLBEN_TEST_POSTGRES_URL`` (the PostgreSQL
-runs skip, saying so, without it). ``Project.run`` runs ``python -m
+runs skip, saying so, without it). ``ShellProject.run`` runs ``python -m
 kolben.cli --app app ...`` in it, as a user's shell does, and
-``Project.inspect`` reads the schema the database really has.
+``ShellProject.inspect`` reads the schema the database really has.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def kolben_env() -> dict[str, str]:
     return env
 
 
-class Project:
+class ShellProject:
     """A project folder with an app and its models, on one database.
 
     :param root: the folder.
@@ -109,7 +109,9 @@ class Project:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def project(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Project]:
+def shell_project(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[ShellProject]:
     """A project on a SQLite file, or in a fresh PostgreSQL schema."""
     if request.param == "sqlite":
         config: dict[str, Any] = {"SQLALCHEMY_DATABASE_URI": "sqlite:///app.sqlite"}
@@ -122,7 +124,7 @@ def project(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Project]
             url.replace("postgresql://", "postgresql+psycopg://"), **options
         )
     try:
-        yield Project(tmp_path, config, engine)
+        yield ShellProject(tmp_path, config, engine)
     finally:
         engine.dispose()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 import typing as t
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -69,6 +70,10 @@ class _MigrateConfig:
 class Config(AlembicConfig):
     """Alembic's ``Config``, which finds its templates in kolben.
 
+    What the commands print goes to ``sys.stdout`` as it is when the
+    ``Config`` is made (Alembic's default is the one it was imported with),
+    so ``contextlib.redirect_stdout`` and test runners see it.
+
     :param args: passed to Alembic's ``Config``.
     :param template_directory: a folder of templates to use instead of
         kolben's own.
@@ -79,6 +84,7 @@ class Config(AlembicConfig):
         self, *args: t.Any, template_directory: str | None = None, **kwargs: t.Any
     ) -> None:
         self.template_directory = template_directory
+        kwargs.setdefault("stdout", sys.stdout)
         super().__init__(*args, **kwargs)
 
     def get_template_directory(self) -> str:
