@@ -7,7 +7,9 @@ SQLite file; the schema is read back with ``sqlalchemy.inspect``.
 
 from __future__ import annotations
 
+import importlib
 import re
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -333,3 +335,25 @@ def test_init_templates(project: Project, caplog: pytest.LogCaptureFixture) -> N
             if path.is_file():
                 assert not FLASK_IMPORT.search(path.read_text()), path
         assert "from kolben import current_app" in env(folder)
+
+
+def test_docs_quick_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = Path(__file__).parents[2] / "docs" / "migrate.md"
+    found = re.search(r"```python\n(.*?)```", docs.read_text(), re.DOTALL)
+    assert found is not None
+    (tmp_path / "quickstart.py").write_text(found.group(1))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("quickstart")
+    try:
+        app = module.create_app()
+        with app.app_context():
+            km.init()
+            km.migrate(message="add users")
+            km.upgrade()
+            tables = sa.inspect(module.db.engine).get_table_names()
+        assert set(tables) == {"alembic_version", "user"}
+        assert (tmp_path / "instance" / "app.db").is_file()
+        dispose(module.db, app)
+    finally:
+        sys.modules.pop("quickstart", None)
