@@ -184,6 +184,23 @@ def test_commands_branch_merge_and_edit(project: Project, tmp_path: Path) -> Non
     )
 
 
+def test_cli_lifecycle_in_process(project: Project) -> None:
+    for args in (
+        ("init",),
+        ("migrate", "-m", "users", "--rev-id", "e1"),
+        ("upgrade",),
+        ("check",),
+        ("downgrade", "base"),
+        ("stamp", "head"),
+    ):
+        result = project.invoke(*args)
+        assert result.exit_code == 0, (args, result.output)
+    assert project.tables() == {"alembic_version"}
+    assert project.invoke("current").stdout.split() == ["e1", "(head)"]
+    failed = project.invoke("check")
+    assert failed.exit_code == 1
+
+
 def test_list_templates(project: Project) -> None:
     output = project.invoke("list-templates").output
     assert "kolben - Single-database configuration for kolben." in output
@@ -227,6 +244,7 @@ def test_migrate_settings_and_init_app(tmp_path: Path) -> None:
         tmp_path / "m",
         command="database",
         compare_type=False,
+        render_as_batch=False,
         include_schemas=True,
     )
     state = app.extensions["migrate"]
@@ -235,9 +253,14 @@ def test_migrate_settings_and_init_app(tmp_path: Path) -> None:
     assert state.directory == str(tmp_path / "m")
     assert state.configure_args == {
         "compare_type": False,
-        "render_as_batch": True,
+        "render_as_batch": False,
         "include_schemas": True,
     }
+    with app.app_context():
+        config = migrate.get_config(x_arg="one", opts=["autogenerate"])
+    assert config.cmd_opts is not None
+    assert (config.cmd_opts.x, config.cmd_opts.autogenerate) == (["one"], True)
+    assert config.get_main_option("script_location") == str(tmp_path / "m")
     assert "database" in app.cli.commands and "db" not in app.cli.commands
     dispose(db, app)
 

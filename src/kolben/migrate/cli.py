@@ -171,7 +171,11 @@ def migrate(
     rev_id: str | None,
     x_arg: tuple[str, ...],
 ) -> None:
-    """Write a revision file of the models' changes (revision --autogenerate)."""
+    """Write a revision of the models' changes.
+
+    The same as ``revision --autogenerate``; nothing is written when the
+    models and the database agree.
+    """
     _commands.migrate(
         _folder(directory),
         message,
@@ -226,7 +230,7 @@ def upgrade(
     x_arg: tuple[str, ...],
     revision: str,
 ) -> None:
-    """Upgrade the database to a later revision, the latest by default."""
+    """Upgrade the database, to the head by default."""
     _commands.upgrade(_folder(directory), revision, sql, tag, x_arg)
 
 
@@ -244,7 +248,7 @@ def downgrade(
     x_arg: tuple[str, ...],
     revision: str,
 ) -> None:
-    """Downgrade the database to an earlier revision, one step by default."""
+    """Downgrade the database, one step by default."""
     _commands.downgrade(_folder(directory), revision, sql, tag, x_arg)
 
 
@@ -327,5 +331,8 @@ def stamp(
 @_directory
 @with_appcontext
 def check(directory: str | None) -> None:
-    """Fail when the models have changes the database does not have."""
+    """Fail if the models and the database differ.
+
+    Also fails when the database is behind the latest revision.
+    """
     _commands.check(_folder(directory))

@@ -15,12 +15,13 @@ import sys
 import typing as t
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from alembic.config import Config as AlembicConfig
 from alembic.util import CommandError
 
-if t.TYPE_CHECKING:
+if TYPE_CHECKING:
     from ..app import Kolben
 
 #: The folder of the templates ``kolben db init`` writes from.
