@@ -67,7 +67,8 @@ def test_pages_are_flask_sqlalchemys(
     theirs = _FlaskListPage(page=page, per_page=per_page, rows=rows)
     for name in _PROPERTIES:
         assert getattr(ours, name) == getattr(theirs, name), name
-    kw = dict(zip(("left_edge", "left_current", "right_current", "right_edge"), edges))
+    names = ("left_edge", "left_current", "right_current", "right_edge")
+    kw = dict(zip(names, edges, strict=True))
     assert list(ours.iter_pages(**kw)) == list(theirs.iter_pages(**kw))
     assert list(ours) == list(theirs)
     for step in ("next", "prev"):

@@ -24,7 +24,8 @@ class Query(sa_orm.Query[t.Any]):
     def get_or_404(self, ident: t.Any, description: str | None = None) -> t.Any:
         """Return the row with primary key ``ident``, or answer 404."""
         # Session.get, not the legacy Query.get, which warns under SQLAlchemy 2.
-        rv = self.session.get(self.column_descriptions[0]["entity"], ident)
+        entity: t.Any = self.column_descriptions[0]["entity"]
+        rv = self.session.get(entity, ident)
         if rv is None:
             abort(404, description=description)
         return rv
