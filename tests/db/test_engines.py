@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kolben import Kolben
 from kolben.db import SQLAlchemy
-from kolben.db._engines import DatabaseUnavailable
+from kolben.db import DatabaseUnavailable
 
 from .conftest import dispose, make_app, postgres_url
 

@@ -23,6 +23,7 @@ from ._require import require_sqlalchemy
 
 require_sqlalchemy()
 
+from ._engines import DatabaseUnavailable as DatabaseUnavailable  # noqa: E402
 from .extension import SQLAlchemy as SQLAlchemy  # noqa: E402
 
-__all__ = ["SQLAlchemy"]
+__all__ = ["DatabaseUnavailable", "SQLAlchemy"]

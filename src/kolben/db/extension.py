@@ -162,7 +162,8 @@ class SQLAlchemy(AsyncMixin):
             from . import track_modifications
 
             track_modifications._listen(self.session)
-        _errors.register(app)
+        if config.setdefault("SQLALCHEMY_HTTP_ERRORS", True):
+            _errors.register(app)
 
     def _engine_options_for(self, app: Kolben) -> dict[str | None, dict[str, t.Any]]:
         config = app.config
