@@ -16,8 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kolben import Kolben
-from kolben.db import SQLAlchemy
-from kolben.db import DatabaseUnavailable
+from kolben.db import DatabaseUnavailable, SQLAlchemy
 
 from .conftest import dispose, make_app, postgres_url
 
