@@ -256,3 +256,20 @@ def test_engine_options_come_from_config_and_arguments(tmp_path: Path) -> None:
         assert db.engine.echo is True
         assert db.engine.pool._timeout == 5  # type: ignore[attr-defined]
     dispose(db, app)
+
+
+def test_http_errors_can_be_turned_off(tmp_path: Path) -> None:
+    db = SQLAlchemy()
+    app = make_app(
+        tmp_path,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/x/y/z",
+        SQLALCHEMY_HTTP_ERRORS=False,
+        PROPAGATE_EXCEPTIONS=False,
+    )
+    db.init_app(app)
+
+    @app.get("/")
+    def view() -> Any:
+        return {"n": db.session.scalar(sa.text("select 1"))}
+
+    assert app.test_client().get("/").status_code == 500
