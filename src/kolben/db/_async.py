@@ -85,6 +85,9 @@ class AsyncMixin:
         loops = self._app_async_engines.get(app)
         if loops is None:
             loops = self._app_async_engines[app] = weakref.WeakKeyDictionary()
+            # An app that goes away (one per test, say) closes its pooled
+            # connections on their loops rather than leaving them to the GC.
+            weakref.finalize(app, _dispose_on_their_loops, loops)
         loop = _running_loop()
         engines = loops.get(loop)
         if engines is None:
@@ -228,6 +231,13 @@ class AsyncMixin:
                 raise db._unbound(key)
             async with engine.begin() as connection:
                 await connection.run_sync(getattr(self.metadatas[key], op_name))
+
+
+def _dispose_on_their_loops(loops: _Loops) -> None:
+    for loop, engines in list(loops.items()):
+        if loop.is_running():
+            for engine in engines.values():
+                asyncio.run_coroutine_threadsafe(engine.dispose(), loop)
 
 
 def _log_failure(closing: asyncio.Future[None]) -> None:

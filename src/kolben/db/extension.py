@@ -149,6 +149,8 @@ class SQLAlchemy(AsyncMixin):
         record = config.setdefault("SQLALCHEMY_RECORD_QUERIES", False)
         track = config.setdefault("SQLALCHEMY_TRACK_MODIFICATIONS", False)
         engines = self._app_engines.setdefault(app, {})
+        # An app that goes away closes its pooled connections.
+        weakref.finalize(app, _dispose_all, engines)
         async_options = self._app_async_options.setdefault(app, {})
         for key, options in self._engine_options_for(app).items():
             self._make_metadata(key)
@@ -467,3 +469,8 @@ class SQLAlchemy(AsyncMixin):
             if hasattr(mod, name):
                 return getattr(mod, name)
         raise AttributeError(name)
+
+
+def _dispose_all(engines: dict[str | None, sa.Engine]) -> None:
+    for engine in engines.values():
+        engine.dispose()
