@@ -10,7 +10,7 @@ timing and the line of the app's code that ran it::
 from __future__ import annotations
 
 import dataclasses
-import inspect
+import sys
 import typing as t
 from time import perf_counter
 
@@ -45,27 +45,32 @@ def get_recorded_queries() -> list[_QueryInfo]:
 
 
 def _listen(engine: sa.Engine) -> None:
-    sa_event.listen(engine, "before_cursor_execute", _record_start)
-    sa_event.listen(engine, "after_cursor_execute", _record_end)
+    sa_event.listen(engine, "before_cursor_execute", _record_start, named=True)
+    sa_event.listen(engine, "after_cursor_execute", _record_end, named=True)
 
 
-def _record_start(context: sa.engine.ExecutionContext, **kwargs: t.Any) -> None:
+def _record_start(*, context: sa.engine.ExecutionContext, **kwargs: t.Any) -> None:
     if _cv_app.get(None) is None:
         return
     context._fsa_start_time = perf_counter()  # type: ignore[attr-defined]
 
 
-def _record_end(context: sa.engine.ExecutionContext, **kwargs: t.Any) -> None:
+def _record_end(*, context: sa.engine.ExecutionContext, **kwargs: t.Any) -> None:
     ctx = _cv_app.get(None)
     if ctx is None or not hasattr(context, "_fsa_start_time"):
         return
+    # The innermost frame of the app's own package ran the query.
     import_top = ctx.app.import_name.partition(".")[0]
+    import_dot = f"{import_top}."
     location = "<unknown>"
-    for frame in inspect.stack(0)[1:]:
-        module = frame.frame.f_globals.get("__name__", "")
-        if module == import_top or module.startswith(f"{import_top}."):
-            location = f"{module}:{frame.lineno} ({frame.function})"
+    frame = sys._getframe(1)
+    while frame is not None:
+        module = frame.f_globals.get("__name__") or ""
+        if module == import_top or module.startswith(import_dot):
+            code = frame.f_code
+            location = f"{code.co_filename}:{frame.f_lineno} ({code.co_name})"
             break
+        frame = frame.f_back  # type: ignore[assignment]
     queries = ctx.g.setdefault("_sqlalchemy_queries", [])
     queries.append(
         _QueryInfo(

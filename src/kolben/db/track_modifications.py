@@ -30,6 +30,9 @@ before_models_committed = _signals.signal("before-models-committed")
 
 
 def _listen(session: sa_orm.scoped_session[t.Any]) -> None:
+    # One db serves several apps (one per test, say): listen once.
+    if sa_event.contains(session, "after_commit", _after_commit):
+        return
     sa_event.listen(session, "before_flush", _record_ops, named=True)
     sa_event.listen(session, "before_commit", _record_ops, named=True)
     sa_event.listen(session, "before_commit", _before_commit)
