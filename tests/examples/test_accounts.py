@@ -1,0 +1,157 @@
+"""The accounts example: pages with login sessions, an API with JWTs."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from kolben import Kolben
+from kolben.testing import KolbenClient
+
+ACCOUNTS = Path(__file__).resolve().parents[2] / "examples" / "accounts"
+
+
+@pytest.fixture(scope="session")
+def accounts() -> ModuleType:
+    """Import ``examples/accounts`` as the package ``accounts``."""
+    if "accounts" in sys.modules:
+        return sys.modules["accounts"]
+    spec = importlib.util.spec_from_file_location(
+        "accounts", ACCOUNTS / "__init__.py", submodule_search_locations=[str(ACCOUNTS)]
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["accounts"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def app(accounts: ModuleType, tmp_path: Path) -> Kolben:
+    app: Kolben = accounts.create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "JWT_SECRET_KEY": "a test key of thirty-two bytes or more",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'accounts.sqlite'}",
+        }
+    )
+    app.test_cli_runner().invoke(args=["init-db"])
+    return app
+
+
+@pytest.fixture
+def client(app: Kolben, protocol: str) -> KolbenClient:
+    return app.test_client(protocol=protocol)
+
+
+def _register(
+    client: KolbenClient, name: str = "ann", password: str = "secret123"
+) -> None:
+    r = client.post("/register", data={"username": name, "password": password})
+    assert r.status_code == 302, r.text
+
+
+def test_register_log_out_and_log_in(client: KolbenClient) -> None:
+    _register(client)
+    assert "You are ann" in client.get("/profile").text
+    client.post("/logout")
+    r = client.get("/profile")
+    assert r.status_code == 302
+    assert r.headers["Location"] == "/login?next=%2Fprofile"
+    r = client.post(
+        "/login?next=%2Fprofile", data={"username": "ann", "password": "secret123"}
+    )
+    assert r.headers["Location"] == "/profile"
+    assert "You are ann" in client.get("/profile").text
+
+
+def test_bad_registrations_and_logins(client: KolbenClient) -> None:
+    r = client.post("/register", data={"username": "ann", "password": "short"})
+    assert r.status_code == 400 and "8 or more characters" in r.text
+    _register(client)
+    client.post("/logout")
+    r = client.post("/register", data={"username": "ann", "password": "secret123"})
+    assert r.status_code == 400 and "ann is already registered." in r.text
+    r = client.post("/login", data={"username": "ann", "password": "wrong"})
+    assert r.status_code == 401 and "Wrong username or password." in r.text
+
+
+def test_passwords_are_stored_hashed(app: Kolben, client: KolbenClient) -> None:
+    _register(client)
+    models = sys.modules["accounts.models"]
+    with app.app_context():
+        user = models.db.session.scalar(models.db.select(models.User))
+        assert user.password_hash.startswith("scrypt:")
+        assert "secret123" not in user.password_hash
+
+
+def test_remember_me_outlives_the_session_cookie(client: KolbenClient) -> None:
+    _register(client)
+    client.post("/logout")
+    client.post(
+        "/login", data={"username": "ann", "password": "secret123", "remember": "on"}
+    )
+    assert client.get_cookie("remember_token") is not None
+    client.delete_cookie("session")
+    assert "You are ann" in client.get("/profile").text
+
+
+def test_next_never_leaves_the_site(client: KolbenClient) -> None:
+    _register(client)
+    client.post("/logout")
+    r = client.post(
+        "/login?next=https://evil.example/",
+        data={"username": "ann", "password": "secret123"},
+    )
+    assert r.headers["Location"] == "/profile"
+
+
+def test_the_api_with_access_refresh_and_revocation(client: KolbenClient) -> None:
+    _register(client)
+    r = client.post("/api/token", json={"username": "ann", "password": "secret123"})
+    access, refresh = r.json["access_token"], r.json["refresh_token"]
+    bearer = {"Authorization": f"Bearer {access}"}
+    assert client.get("/api/me", headers=bearer).json == {"id": 1, "username": "ann"}
+    # A refresh token is not an access token, and the reverse.
+    r = client.get("/api/me", headers={"Authorization": f"Bearer {refresh}"})
+    assert r.status_code == 422
+    assert client.post("/api/refresh", headers=bearer).status_code == 422
+    r = client.post("/api/refresh", headers={"Authorization": f"Bearer {refresh}"})
+    new_access = r.json["access_token"]
+    # Revoking the access token refuses it from then on; the new one works.
+    assert client.delete("/api/token", headers=bearer).json == {
+        "msg": "Access token revoked."
+    }
+    r = client.get("/api/me", headers=bearer)
+    assert (r.status_code, r.json) == (401, {"msg": "Token has been revoked"})
+    new = {"Authorization": f"Bearer {new_access}"}
+    assert client.get("/api/me", headers=new).status_code == 200
+    client.delete("/api/token", headers={"Authorization": f"Bearer {refresh}"})
+    r = client.post("/api/refresh", headers={"Authorization": f"Bearer {refresh}"})
+    assert r.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"username": "ann", "password": "nope"}, 401),
+        ({"username": "nobody", "password": "x"}, 401),
+        ([], 400),
+        ({"password": "x"}, 400),
+    ],
+)
+def test_bad_token_requests(client: KolbenClient, body: object, status: int) -> None:
+    _register(client)
+    assert client.post("/api/token", json=body).status_code == status
+
+
+def test_the_api_without_a_token(client: KolbenClient) -> None:
+    r = client.get("/api/me")
+    assert (r.status_code, r.json) == (401, {"msg": "Missing Authorization Header"})
+    r = client.get("/api/me", headers={"Authorization": "Bearer not-a-jwt"})
+    assert r.status_code == 422
