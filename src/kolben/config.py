@@ -50,6 +50,10 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "SYNC_THREADS": 40,
     # kolben: bodies larger than this are spooled to a temporary file under ASGI.
     "BODY_SPOOL_THRESHOLD": 1024 * 1024,
+    # kolben: the header of request ids (request.id), and whether a trusted
+    # proxy sets it (else every request gets a new one).
+    "REQUEST_ID_HEADER": "X-Request-ID",
+    "REQUEST_ID_TRUST_HEADER": False,
 }
 
 

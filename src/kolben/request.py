@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import io
 import re
+import secrets
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
 # PERF: ``int in bytes`` is a plain byte search; ``b"%" in raw`` first tries
 # to read its operand as an int, and pays for the failed attempt every time.
 _PERCENT = ord("%")
+
+#: What a request id given by a proxy may be (see :attr:`Request.id`).
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,200}")
 
 # SECURITY: a Host header is a name or address with an optional port; anything
 # else (spaces, slashes, control characters) is refused rather than echoed into
@@ -333,6 +337,24 @@ class Request(RequestHeaderAttributes):
             return str(client[0]) if client else None
         addr = self.environ.get("REMOTE_ADDR")
         return str(addr) if addr is not None else None
+
+    @lazy
+    def id(self) -> str:
+        """This request's id, for its log records and the response.
+
+        A proxy's id from the ``REQUEST_ID_HEADER`` header when
+        ``REQUEST_ID_TRUST_HEADER`` says a trusted proxy sets it (and it is
+        1 to 200 letters, digits or ``.-_:``), else a new random one. Made on
+        first use: a request nobody asks about costs nothing.
+        """
+        config = self.app.config if self.app is not None else {}
+        if config.get("REQUEST_ID_TRUST_HEADER"):
+            given = self.headers.get(config.get("REQUEST_ID_HEADER") or "X-Request-ID")
+            # SECURITY: only a plain token reaches the logs, never a client's
+            # line breaks or markup.
+            if given and _REQUEST_ID.fullmatch(given):
+                return given
+        return secrets.token_hex(16)
 
     @property
     def access_route(self) -> list[str]:
