@@ -50,3 +50,19 @@ def make_client(protocol: str) -> Callable[[Kolben], KolbenClient]:
         return app.test_client(protocol=protocol)
 
     return make
+
+
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Skip the ``deploy`` tests unless the ``-m`` expression names them.
+
+    They install the project into fresh virtualenvs, which takes a minute,
+    so ``.ci/run`` gives them a bounded step of their own.
+    """
+    if "deploy" in config.getoption("markexpr", ""):
+        return
+    skip = pytest.mark.skip(reason="deploy tests run only with `pytest -m deploy`")
+    for item in items:
+        if item.get_closest_marker("deploy") is not None:
+            item.add_marker(skip)
