@@ -6,11 +6,15 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
 from kolben import Kolben
 from kolben.testing import KolbenClient
+from tests.db.conftest import database, pg_schema
+
+__all__ = ["database", "pg_schema"]  # fixtures: SQLite, and PostgreSQL by URL
 
 ACCOUNTS = Path(__file__).resolve().parents[2] / "examples" / "accounts"
 
@@ -31,13 +35,13 @@ def accounts() -> ModuleType:
 
 
 @pytest.fixture
-def app(accounts: ModuleType, tmp_path: Path) -> Kolben:
+def app(accounts: ModuleType, database: dict[str, Any]) -> Kolben:
     app: Kolben = accounts.create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test",
             "JWT_SECRET_KEY": "a test key of thirty-two bytes or more",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'accounts.sqlite'}",
+            **database,
         }
     )
     app.test_cli_runner().invoke(args=["init-db"])

@@ -14,6 +14,9 @@ import sqlalchemy as sa
 from kolben import Kolben
 from kolben.migrate import upgrade
 from kolben.testing import KolbenClient
+from tests.db.conftest import database, pg_schema
+
+__all__ = ["database", "pg_schema"]  # fixtures: SQLite, and PostgreSQL by URL
 
 CRUD = Path(__file__).resolve().parents[2] / "examples" / "crud"
 
@@ -34,14 +37,9 @@ def crud() -> ModuleType:
 
 
 @pytest.fixture
-def app(crud: ModuleType, tmp_path: Path) -> Kolben:
-    """The app on a fresh SQLite file, its schema made by its migrations."""
-    app: Kolben = crud.create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'crud.sqlite'}",
-        }
-    )
+def app(crud: ModuleType, database: dict[str, Any]) -> Kolben:
+    """The app on a fresh database, its schema made by its migrations."""
+    app: Kolben = crud.create_app({"TESTING": True, **database})
     with app.app_context():
         upgrade(directory=crud.MIGRATIONS)
     return app

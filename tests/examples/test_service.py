@@ -29,7 +29,10 @@ import yaml
 
 from kolben import Kolben
 from kolben.testing import KolbenClient
+from tests.db.conftest import database, pg_schema
 from tests.e2e._live import fetch, free_port
+
+__all__ = ["database", "pg_schema"]  # fixtures: SQLite, and PostgreSQL by URL
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE = ROOT / "examples" / "service"
@@ -51,13 +54,8 @@ def service() -> ModuleType:
 
 
 @pytest.fixture
-def app(service: ModuleType, tmp_path: Path) -> Kolben:
-    app: Kolben = service.create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'service.sqlite'}",
-        }
-    )
+def app(service: ModuleType, database: dict[str, Any]) -> Kolben:
+    app: Kolben = service.create_app({"TESTING": True, **database})
     app.test_cli_runner().invoke(args=["create-tables"])
     return app
 
