@@ -20,6 +20,7 @@ from click.testing import CliRunner, Result
 from ._appgroup import AppGroup as AppGroup
 from ._appgroup import merge_cli_group as merge_cli_group
 from ._appgroup import with_appcontext as with_appcontext
+from ._check import check_command as check_command
 from ._commands import routes_command as routes_command
 from ._commands import shell_command as shell_command
 from ._devserver import SeparatedPathType as SeparatedPathType
@@ -165,6 +166,7 @@ class KolbenGroup(AppGroup):
             self.add_command(run_command)
             self.add_command(shell_command)
             self.add_command(routes_command)
+            self.add_command(check_command)
         self._loaded_plugin_commands = False
 
     def _load_plugin_commands(self) -> None:
