@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, cast
 
@@ -63,9 +64,25 @@ def select_locale() -> str | None:
     locale = _babel_locale()
     if locale is not None:
         return locale
+    return _accepted_locale(request.accept_languages)
+
+
+def _accepted_locale(accepted: Iterable[tuple[str, float]]) -> str | None:
+    """Return the catalog of the best-liked language that has one.
+
+    Each entry, best first, matches its catalog (``pt-br``), else that of
+    its language (``fr-ca`` is ``fr``): a French Canadian reads French
+    before the English she accepts as well.
+    """
     locales = available_locales()
-    best = request.accept_languages.best_match(locales)
-    return None if best is None else locales[best]
+    for value, quality in accepted:
+        tag = value.lower()
+        if quality <= 0 or tag == "*":
+            continue
+        found = locales.get(tag) or locales.get(tag.partition("-")[0])
+        if found is not None:
+            return found
+    return None
 
 
 def _get_translations() -> gettext.NullTranslations | None:
