@@ -254,6 +254,13 @@ def test_a_repeated_single_valued_field_is_400(make_client: Make) -> None:
     assert message in html.unescape(r.text)
 
 
+def test_repeated_values_can_be_let_through(make_client: Make) -> None:
+    c = make_client(_form_app({"WTF_REFUSE_REPEATED_FIELDS": False}))
+    token = fetch_token(c)
+    r = c.post("/profile", data={"csrf_token": token, "name": ["Ada", "Eve"]})
+    assert r.json["data"]["name"] == "Ada"
+
+
 def test_repeated_values_of_nested_fields(app: Kolben) -> None:
     from kolben.http.exceptions import BadRequest
 

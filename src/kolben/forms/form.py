@@ -92,7 +92,8 @@ class KolbenForm(Form):
             ...
 
     A request that sends a single-valued field twice is refused with a 400
-    rather than one of its values dropped.
+    rather than one of its values dropped (``WTF_REFUSE_REPEATED_FIELDS =
+    False`` keeps the first, as Flask-WTF does).
     """
 
     class Meta(DefaultMeta):
@@ -142,7 +143,11 @@ class KolbenForm(Form):
 
     def __init__(self, formdata: Any = _Auto, **kwargs: Any) -> None:
         super().__init__(formdata=formdata, **kwargs)
-        if formdata is _Auto and _is_submitted():
+        if (
+            formdata is _Auto
+            and _is_submitted()
+            and current_app.config.get("WTF_REFUSE_REPEATED_FIELDS", True)
+        ):
             _refuse_repeated_values(self)
 
     def is_submitted(self) -> bool:
