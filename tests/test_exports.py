@@ -69,6 +69,7 @@ def test_import_loads_no_battery_or_reference_framework() -> None:
     code = (
         "import sys, kolben; "
         "print(sorted(m for m in ('flask', 'werkzeug', 'sqlalchemy', 'wtforms', "
+        "'email_validator', 'flask_wtf', 'playwright', "
         "'jwt', 'cryptography', 'argon2', 'redis', 'alembic', 'starlette', "
         "'falcon', 'uvicorn') "
         "if m in sys.modules))"

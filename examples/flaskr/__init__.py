@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kolben import Kolben
+from kolben.forms import CSRFProtect
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Kolben:
@@ -44,6 +45,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Kolben:
     from . import auth, blog, db
 
     db.init_app(app)
+    # SECURITY: every POST carries the token of the page's form (or of
+    # csrf_token() in the log-out and delete buttons); others get a 400.
+    CSRFProtect(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(blog.bp)
     # The blog is the whole site: its index is the app's index too.

@@ -14,12 +14,12 @@ from kolben import (
     g,
     redirect,
     render_template,
-    request,
     session,
     url_for,
 )
 
 from .db import get_db
+from .forms import LoginForm, RegisterForm
 from .passwords import check_no_user, check_password, hash_password
 
 P = ParamSpec("P")
@@ -66,36 +66,33 @@ def load_logged_in_user() -> None:
 @bp.route("/register", methods=("GET", "POST"))
 def register() -> str | Response:
     """Show the registration form, and create the account it submits."""
-    if request.method == "POST":
-        username = request.form.get("username", "")
-        password = request.form.get("password", "")
-        error = _missing_credentials(username, password)
-        if error is None:
-            try:
-                db = get_db()
-                db.execute(
-                    "INSERT INTO user (username, password) VALUES (?, ?)",
-                    (username, hash_password(password)),
-                )
-                db.commit()
-            except sqlite3.IntegrityError:
-                error = f"User {username} is already registered."
-            else:
-                flash("Registered. Please log in.", "success")
-                return redirect(url_for("auth.login"))
-        flash(error, "error")
-    return render_template("auth/register.html")
+    form = RegisterForm()
+    if form.validate_on_submit():
+        username = form.username.data
+        try:
+            db = get_db()
+            db.execute(
+                "INSERT INTO user (username, password) VALUES (?, ?)",
+                (username, hash_password(form.password.data)),
+            )
+            db.commit()
+        except sqlite3.IntegrityError:
+            form.username.errors.append(f"User {username} is already registered.")
+        else:
+            flash("Registered. Please log in.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/register.html", form=form)
 
 
 @bp.route("/login", methods=("GET", "POST"))
 def login() -> str | Response:
     """Show the login form, and log in the user it submits."""
-    if request.method == "POST":
-        username = request.form.get("username", "")
-        password = request.form.get("password", "")
+    form = LoginForm()
+    if form.validate_on_submit():
+        password = form.password.data
         user = (
             get_db()
-            .execute("SELECT * FROM user WHERE username = ?", (username,))
+            .execute("SELECT * FROM user WHERE username = ?", (form.username.data,))
             .fetchone()
         )
         if user is None:
@@ -108,7 +105,7 @@ def login() -> str | Response:
             return redirect(url_for("index"))
         # One message for both mistakes, so it does not reveal who has an account.
         flash("Incorrect username or password.", "error")
-    return render_template("auth/login.html")
+    return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=("POST",))
@@ -117,11 +114,3 @@ def logout() -> Response:
     # POST only: a link or image on another site must not log the user out.
     session.clear()
     return redirect(url_for("index"))
-
-
-def _missing_credentials(username: str, password: str) -> str | None:
-    if not username:
-        return "Username is required."
-    if not password:
-        return "Password is required."
-    return None

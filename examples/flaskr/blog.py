@@ -12,12 +12,12 @@ from kolben import (
     g,
     redirect,
     render_template,
-    request,
     url_for,
 )
 
 from .auth import login_required
 from .db import get_db
+from .forms import PostForm
 
 bp = Blueprint("blog", __name__)
 
@@ -54,19 +54,17 @@ def get_post(post_id: int, check_author: bool = True) -> sqlite3.Row:
 @login_required
 def create() -> str | Response:
     """Show the new-post form, and publish the post it submits."""
-    if request.method == "POST":
-        title, body = _submitted_post()
-        if title:
-            db = get_db()
-            db.execute(
-                "INSERT INTO post (title, body, author_id) VALUES (?, ?, ?)",
-                (title, body, g.user["id"]),
-            )
-            db.commit()
-            flash("Post published.", "success")
-            return redirect(url_for("blog.index"))
-        flash("Title is required.", "error")
-    return render_template("blog/create.html")
+    form = PostForm()
+    if form.validate_on_submit():
+        db = get_db()
+        db.execute(
+            "INSERT INTO post (title, body, author_id) VALUES (?, ?, ?)",
+            (form.title.data, form.body.data, g.user["id"]),
+        )
+        db.commit()
+        flash("Post published.", "success")
+        return redirect(url_for("blog.index"))
+    return render_template("blog/create.html", form=form)
 
 
 @bp.route("/<int:post_id>/update", methods=("GET", "POST"))
@@ -77,19 +75,17 @@ def update(post_id: int) -> str | Response:
     :param post_id: the post's id.
     """
     post = get_post(post_id)
-    if request.method == "POST":
-        title, body = _submitted_post()
-        if title:
-            db = get_db()
-            db.execute(
-                "UPDATE post SET title = ?, body = ? WHERE id = ?",
-                (title, body, post_id),
-            )
-            db.commit()
-            flash("Post updated.", "success")
-            return redirect(url_for("blog.index"))
-        flash("Title is required.", "error")
-    return render_template("blog/update.html", post=post)
+    form = PostForm(data={"title": post["title"], "body": post["body"]})
+    if form.validate_on_submit():
+        db = get_db()
+        db.execute(
+            "UPDATE post SET title = ?, body = ? WHERE id = ?",
+            (form.title.data, form.body.data, post_id),
+        )
+        db.commit()
+        flash("Post updated.", "success")
+        return redirect(url_for("blog.index"))
+    return render_template("blog/update.html", post=post, form=form)
 
 
 @bp.route("/<int:post_id>/delete", methods=("POST",))
@@ -105,7 +101,3 @@ def delete(post_id: int) -> Response:
     db.commit()
     flash("Post deleted.", "success")
     return redirect(url_for("blog.index"))
-
-
-def _submitted_post() -> tuple[str, str]:
-    return request.form.get("title", "").strip(), request.form.get("body", "")

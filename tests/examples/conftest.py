@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -15,6 +16,44 @@ from kolben.sessions import SecureCookieSessionInterface
 from kolben.testing import KolbenClient, TestResponse
 
 FLASKR = Path(__file__).resolve().parents[2] / "examples" / "flaskr"
+_TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def csrf_token_of(page: str) -> str:
+    """Return the CSRF token of the first form on a page."""
+    match = _TOKEN.search(page)
+    assert match is not None, page
+    return match.group(1)
+
+
+class FormClient(KolbenClient):
+    """A client that posts as a browser posts a page's form: with its token.
+
+    Before each POST (PUT, PATCH, DELETE) it loads the login page, whose
+    form holds the session's CSRF token, and sends that token along in the
+    ``X-CSRFToken`` header; ``csrf=False`` sends none, as a forged request
+    from another site would.
+    """
+
+    def open(
+        self,
+        *args: Any,
+        buffered: bool = False,
+        follow_redirects: bool = False,
+        csrf: bool = True,
+        **kwargs: Any,
+    ) -> TestResponse:
+        """Send a request; see :meth:`KolbenClient.open`."""
+        if csrf and str(kwargs.get("method", "GET")).upper() in _UNSAFE:
+            page = super().open("/auth/login").text
+            kwargs["headers"] = {
+                **dict(kwargs.get("headers") or {}),
+                "X-CSRFToken": csrf_token_of(page),
+            }
+        return super().open(
+            *args, buffered=buffered, follow_redirects=follow_redirects, **kwargs
+        )
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +83,7 @@ def app(flaskr: ModuleType, tmp_path: Path) -> Kolben:
     app: Kolben = flaskr.create_app(
         {"TESTING": True, "DATABASE": str(tmp_path / "flaskr.sqlite")}
     )
+    app.test_client_class = FormClient
     hash_password = flaskr.passwords.hash_password
     with app.app_context():
         flaskr.db.init_db()

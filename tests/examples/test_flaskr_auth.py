@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from types import ModuleType
 
 import pytest
@@ -18,9 +19,11 @@ def test_register_page_extends_the_base_layout(client: KolbenClient) -> None:
     assert 'href="/static/style.css"' in r.text
     assert '<a href="/auth/login">Log In</a>' in r.text
     assert (
-        '<input type="password" name="password" id="password" value="" required>'
+        '<input id="password" name="password" required type="password" value="">'
         in (r.text)
     )
+    # The form carries the session's CSRF token.
+    assert 'name="csrf_token" type="hidden" value="' in r.text
 
 
 def test_register_stores_a_salted_hash(
@@ -47,21 +50,28 @@ def test_registered_user_can_log_in(client: KolbenClient, auth: AuthActions) -> 
 
 
 @pytest.mark.parametrize(
-    ("username", "password", "message"),
+    ("username", "password", "field", "message"),
     [
-        ("", "", "Username is required."),
-        ("a", "", "Password is required."),
-        ("test", "test", "User test is already registered."),
+        ("", "", "username", "Username is required."),
+        ("a", "", "password", "Password is required."),
+        ("test", "test", "username", "User test is already registered."),
     ],
 )
 def test_register_validates_input(
-    client: KolbenClient, username: str, password: str, message: str
+    client: KolbenClient, username: str, password: str, field: str, message: str
 ) -> None:
     r = client.post("/auth/register", data={"username": username, "password": password})
     assert r.status_code == 200
-    assert f'<div class="flash flash-error" role="status">{message}</div>' in r.text
+    # The message sits under its field, which says it is invalid.
+    errors = re.search(
+        rf'<ul class="errors" id="{field}-errors">(.*?)</ul>', r.text, re.S
+    )
+    assert errors is not None
+    assert f"<li>{message}</li>" in errors.group(1)
+    assert f'aria-invalid="true" id="{field}"' in r.text
     # The form keeps what was typed, except the password.
-    assert f'name="username" id="username" value="{username}"' in r.text
+    assert f'name="username" required type="text" value="{username}"' in r.text
+    assert 'type="password" value=""' in r.text
 
 
 def test_login_puts_the_user_in_the_session(
@@ -71,6 +81,7 @@ def test_login_puts_the_user_in_the_session(
     r = auth.login()
     assert r.status_code == 302
     assert r.headers["Location"] == "/"
+    # The login cleared the session, the CSRF token with it.
     assert session_of(app, client) == {"user_id": 1}
     assert '<span class="user">test</span>' in client.get("/").text
 
@@ -103,7 +114,7 @@ def test_logout_clears_the_session(
     app: Kolben, client: KolbenClient, auth: AuthActions
 ) -> None:
     auth.login()
-    assert session_of(app, client) == {"user_id": 1}
+    assert session_of(app, client)["user_id"] == 1
     r = auth.logout()
     assert r.status_code == 302
     assert r.headers["Location"] == "/"
@@ -147,3 +158,42 @@ def test_session_of_a_removed_user_is_anonymous(
         db.execute("DELETE FROM user WHERE id = 1")
         db.commit()
     assert client.get("/create").headers["Location"] == "/auth/login"
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/auth/register", {"username": "mallory", "password": "x"}),
+        ("/auth/login", {"username": "test", "password": "test"}),
+        ("/auth/logout", {}),
+    ],
+)
+def test_a_post_without_a_token_is_refused(
+    app: Kolben,
+    client: KolbenClient,
+    flaskr: ModuleType,
+    path: str,
+    data: dict[str, str],
+) -> None:
+    client.get("/auth/login")  # a session, with its token, exists
+    r = client.post(path, data=data, csrf=False)
+    assert r.status_code == 400
+    assert "The CSRF token is missing." in r.text
+    assert "user_id" not in session_of(app, client)
+    with app.app_context():
+        row = (
+            flaskr.db.get_db()
+            .execute("SELECT COUNT(*) FROM user WHERE username = 'mallory'")
+            .fetchone()
+        )
+    assert row[0] == 0
+
+
+def test_logging_out_needs_the_token(
+    app: Kolben, client: KolbenClient, auth: AuthActions
+) -> None:
+    auth.login()
+    # Another site's form posting to /auth/logout sends no token.
+    assert client.post("/auth/logout", csrf=False).status_code == 400
+    assert session_of(app, client)["user_id"] == 1
+    assert "Log Out" in client.get("/").text

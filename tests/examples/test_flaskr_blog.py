@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from types import ModuleType
 
 import pytest
@@ -109,7 +110,8 @@ def test_title_is_required(
     r = client.post(path, data={"title": "  ", "body": "kept"})
     assert r.status_code == 200
     assert "Title is required." in r.text
-    assert ">kept</textarea>" in r.text
+    assert "kept</textarea>" in r.text
+    assert "<li>Title is required.</li>" in r.text
     assert _post_count(app, flaskr) == 1
     assert "test title" in client.get("/").text
 
@@ -174,3 +176,41 @@ def test_index_endpoint_is_the_site_root(app: Kolben) -> None:
     with app.test_request_context():
         assert url_for("index") == "/"
         assert url_for("blog.index") == "/"
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/create", {"title": "forged", "body": ""}),
+        ("/1/update", {"title": "forged", "body": ""}),
+        ("/1/delete", {}),
+    ],
+)
+def test_a_forged_post_changes_nothing(
+    app: Kolben,
+    client: KolbenClient,
+    auth: AuthActions,
+    flaskr: ModuleType,
+    path: str,
+    data: dict[str, str],
+) -> None:
+    auth.login()
+    r = client.post(path, data=data, csrf=False)
+    assert r.status_code == 400
+    assert "The CSRF token is missing." in r.text
+    assert _post_count(app, flaskr) == 1
+    page = client.get("/").text
+    assert "test title" in page
+    assert "forged" not in page
+
+
+def test_the_delete_button_carries_the_token(
+    client: KolbenClient, auth: AuthActions
+) -> None:
+    auth.login()
+    page = client.get("/1/update").text
+    delete_form = page[page.index('action="/1/delete"') :]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', delete_form)
+    assert token is not None
+    r = client.post("/1/delete", data={"csrf_token": token.group(1)}, csrf=False)
+    assert r.headers["Location"] == "/"
