@@ -169,7 +169,8 @@ class Api:
         class_kwargs = kwargs.pop("resource_class_kwargs", None) or {}
         setup = self.blueprint_setup
         full = f"{setup.full_name}.{endpoint}" if setup else endpoint
-        previous = getattr(app.view_functions.get(full), "view_class", resource)
+        existing = app.view_functions.get(full)
+        previous = getattr(existing, "view_class", resource)
         if previous is not resource:
             raise ValueError(
                 f"This endpoint ({endpoint}) is already set to the class"
@@ -178,11 +179,11 @@ class Api:
         self.endpoints.add(endpoint)
         self._app_endpoints.add(full)
         resource.endpoint = endpoint
-        self._prepare_resource(resource)
-        view = self.output(resource.as_view(endpoint, *args, **class_kwargs))
-        for decorator in self.decorators:
-            view = decorator(view)
-        view = self._answering_errors(view)
+        if existing is not None:
+            # More URLs for an endpoint already served: the same view.
+            view = existing
+        else:
+            view = self._make_view(resource, endpoint, args, class_kwargs)
         kwargs.setdefault("methods", resource.methods)
         if setup is not None:
             kwargs.setdefault("subdomain", setup.subdomain)
@@ -191,6 +192,20 @@ class Api:
         prefix = (setup.url_prefix or "") if setup else ""
         for url in urls:
             app.add_url_rule(self._complete_url(url, prefix), full, view, **kwargs)
+
+    def _make_view(
+        self,
+        resource: type[Resource],
+        endpoint: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> _Handler:
+        """Return the view function of a resource, wrapped in the Api's layers."""
+        self._prepare_resource(resource)
+        view = self.output(resource.as_view(endpoint, *args, **kwargs))
+        for decorator in self.decorators:
+            view = decorator(view)
+        return self._answering_errors(view)
 
     def _complete_url(self, url_part: str, registration_prefix: str) -> str:
         """Join the blueprint prefix, the Api prefix and a URL in ``url_part_order``.

@@ -42,7 +42,7 @@ START_OF_DAY = time(0, 0, 0, tzinfo=UTC)
 END_OF_DAY = time(23, 59, 59, 999999, tzinfo=UTC)
 
 _HOST_LABEL = r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)"
-_DOMAIN = re.compile(rf"^(?:{_HOST_LABEL}\.)+(?:[A-Za-z]{{2,63}}|{_HOST_LABEL})\.?$")
+_DOMAIN = re.compile(rf"^(?:{_HOST_LABEL}\.)+(?!-)[A-Za-z0-9-]{{2,63}}(?<!-)\.?$")
 _IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _IPV6 = re.compile(r"^\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\]$")
 _URL = re.compile(
