@@ -392,3 +392,57 @@ def test_prepare_handler_is_the_one_place_handlers_pass(
     assert client.put("/mixed/2").json == {"async": 2}
     # The plain Api leaves handlers as they are.
     assert Api()._prepare_handler(Mixed.get, resource=Mixed, method="get") is Mixed.get
+
+
+def test_async_handler_errors_in_a_mixed_resource(
+    app: Kolben, client: KolbenClient
+) -> None:
+    from kolben.rest import abort
+
+    class Half(Resource):
+        def get(self) -> Any:
+            return {"sync": True}
+
+        async def delete(self) -> Any:
+            abort(409, message="Still in use")
+
+    Api(app).add_resource(Half, "/half")
+    assert client.get("/half").json == {"sync": True}
+    r = client.delete("/half")
+    assert (r.status_code, r.json) == (409, {"message": "Still in use"})
+
+
+def test_sync_decorator_answering_for_an_async_resource(
+    app: Kolben, client: KolbenClient
+) -> None:
+    def cached(f: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if request.args.get("cached"):
+                return {"from": "cache"}
+            return f(*args, **kwargs)
+
+        return wrapper
+
+    class Slow(Resource):
+        method_decorators = [cached]
+
+        async def get(self) -> Any:
+            return {"from": "handler"}
+
+    Api(app).add_resource(Slow, "/slow")
+    assert client.get("/slow").json == {"from": "handler"}
+    assert client.get("/slow?cached=1").json == {"from": "cache"}
+
+
+def test_propagate_exceptions_setting(
+    make_client: Callable[[Kolben], KolbenClient],
+) -> None:
+    class Crash(Resource):
+        def get(self) -> Any:
+            raise RuntimeError("crash")
+
+    app = Kolben(__name__)
+    app.config["PROPAGATE_EXCEPTIONS"] = True
+    Api(app).add_resource(Crash, "/crash")
+    with pytest.raises(RuntimeError):
+        make_client(app).get("/crash")
