@@ -4,8 +4,8 @@ Run from the repository root (needs ``wrk``: ``apt-get install -y wrk``, and
 the PostgreSQL server of ``KOLBEN_TEST_POSTGRES_URL``, by default
 ``postgresql://postgres@127.0.0.1:5432/test``)::
 
-    .venv/bin/python -m bench.db                  # ~5 minutes
-    .venv/bin/python -m bench.db --quick          # ~1 minute
+    .venv/bin/python -m bench.db                  # ~6 minutes
+    .venv/bin/python -m bench.db --quick          # ~1.5 minutes
     .venv/bin/python -m bench.db --skip-served    # in-process and profile only
 
 It creates and fills the schema ``kolben_bench`` and drops it at the end.
