@@ -5,10 +5,15 @@ benchmark app gives the same answers, so the benchmarks compare the same work.
 from __future__ import annotations
 
 import asyncio
+import html
+import os
 import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from bench import _drivers, _report, apps
+from bench import _drivers, _report, apps, db_apps
 from bench.import_time import parse_importtime
 from bench.inprocess import _Cell, measure
 from bench.served import WrkResult, ceiling, parse_wrk
@@ -196,3 +201,121 @@ def test_jwt_benchmark_apps_answer_alike() -> None:
     assert jwt_api.check(app, token) == []
     # The check sees a wrong answer.
     assert jwt_api.check(app, token + "x") != []
+
+
+# The database benchmark (bench/db.py): its rules and its apps on PostgreSQL.
+
+
+def test_query_count_follows_techempower_rules() -> None:
+    from bench.db_apps import query_count
+
+    assert [query_count(v) for v in (None, "20", "0", "-3", "x", "", "501")] == [
+        1,
+        20,
+        1,
+        1,
+        1,
+        1,
+        500,
+    ]
+
+
+def test_profile_shares_group_by_package() -> None:
+    from bench._shares import group
+
+    site = "/venv/lib/python3.11/site-packages"
+    assert group("/repo/src/kolben/db/session.py", "get_bind") == "kolben.db"
+    assert group("/repo/src/kolben/app.py", "wsgi_app") == "kolben core"
+    assert group(f"{site}/sqlalchemy/orm/session.py", "get") == "SQLAlchemy ORM"
+    assert group(f"{site}/sqlalchemy/engine/base.py", "execute") == "SQLAlchemy core"
+    assert group(f"{site}/psycopg/cursor.py", "execute") == "psycopg + network wait"
+    assert group("~", "<method 'poll' of 'select.epoll' objects>") == (
+        "psycopg + network wait"
+    )
+    assert group("/usr/lib/python3.11/asyncio/events.py", "_run") == "event loop"
+    assert group("/usr/lib/python3.11/re/__init__.py", "sub") == (
+        "other (stdlib, builtins)"
+    )
+
+
+def test_fortunes_check_sees_a_wrong_page() -> None:
+    from bench.db_apps import ADDED, FORTUNES
+    from bench.db_apps._check import fortunes_problems
+
+    rows = sorted((*FORTUNES, ADDED), key=lambda f: f.message)
+
+    def page(cells: list[tuple[int, str]]) -> bytes:
+        body = "".join(f"<tr><td>{i}</td><td>{m}</td></tr>" for i, m in cells)
+        return f"<table><tr><th>id</th><th>message</th></tr>{body}</table>".encode()
+
+    escaped = [(f.id, html.escape(f.message)) for f in rows]
+    assert fortunes_problems(200, "text/html; charset=utf-8", page(escaped)) == []
+    unescaped = page([(f.id, f.message) for f in rows])
+    assert any(
+        "not escaped" in p for p in fortunes_problems(200, "text/html", unescaped)
+    )
+    assert fortunes_problems(200, "text/html", page(escaped[1:])) != []  # one missing
+    assert fortunes_problems(200, "text/html", page(escaped[::-1])) != []  # unsorted
+    assert fortunes_problems(500, "text/html", page(escaped)) != []
+
+
+@pytest.fixture(scope="module")
+def bench_schema() -> Iterator[tuple[str, str]]:
+    """A schema of the benchmark's data on PostgreSQL: (url, schema)."""
+    from bench.db_apps import _schema
+
+    url = os.environ.get("KOLBEN_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip(
+            "KOLBEN_TEST_POSTGRES_URL is not set: the database benchmark's apps"
+            " need a PostgreSQL server (.ci/run sets it to the local one)"
+        )
+    schema = f"kolben_bench_test_{uuid.uuid4().hex[:8]}"
+    _schema.create_schema(url, schema)
+    try:
+        yield url, schema
+    finally:
+        _schema.drop_schema(url, schema)
+
+
+def _close(name: str, app: Any) -> None:
+    """Close the connections the benchmark app ``name`` holds."""
+    from bench.db_apps import flask_orm, kolben_orm
+
+    from tests.db.conftest import dispose
+
+    if "bench_raw" in app.extensions:
+        app.extensions["bench_raw"].close()
+    elif "bench_session" in app.extensions:
+        app.extensions["bench_session"].get_bind().dispose()
+    elif name == "flask-sqlalchemy":
+        with app.app_context():
+            flask_orm.db.engine.dispose()
+    else:
+        dispose(kolben_orm.db, app)
+
+
+@pytest.mark.parametrize("spec", db_apps.APPS, ids=lambda a: a.name)
+def test_db_apps_answer_the_four_tests(
+    spec: db_apps.DBApp, bench_schema: tuple[str, str]
+) -> None:
+    from bench.db_apps import _check
+
+    url, schema = bench_schema
+    app = spec.load().create_app(url, schema)
+    if spec.name.startswith("flask"):
+        client: Any = app.test_client()
+    else:
+        # The async app is the one uvicorn serves: test it over ASGI.
+        client = app.test_client(
+            protocol="asgi" if spec.server == "uvicorn" else "wsgi"
+        )
+
+    def get(path: str) -> tuple[int, str | None, bytes]:
+        response = client.get(path)
+        return response.status_code, response.headers.get("Content-Type"), response.data
+
+    try:
+        assert _check.problems(get, url, schema) == []
+    finally:
+        _close(spec.name, app)

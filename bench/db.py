@@ -1,0 +1,516 @@
+"""TechEmpower's database tests against PostgreSQL: kolben, kolben.db and Flask.
+
+Run from the repository root (needs ``wrk``: ``apt-get install -y wrk``, and
+the PostgreSQL server of ``KOLBEN_TEST_POSTGRES_URL``, by default
+``postgresql://postgres@127.0.0.1:5432/test``)::
+
+    .venv/bin/python -m bench.db                  # ~6 minutes
+    .venv/bin/python -m bench.db --quick          # ~1.5 minutes
+    .venv/bin/python -m bench.db --skip-served    # in-process and profile only
+
+It creates and fills the schema ``kolben_bench`` and drops it at the end.
+Three parts, each printing its table:
+
+1. Served: every app of ``bench/db_apps`` under a real server on 127.0.0.1
+   (gunicorn's sync worker, 2 workers; uvicorn, 2 workers, for the async
+   app), checked, warmed up, then loaded by ``wrk -t1 -c32`` in rounds that
+   visit every (app, test), an endpoint's apps back to back in an order that
+   rotates. Ratios are medians of the per-round ratios.
+2. In-process: kolben.db against the same views on a hand-written session
+   (and Flask-SQLAlchemy), their WSGI callables called directly in
+   alternating rounds: the battery's own overhead, too fine for 2 cores'
+   served figures.
+3. A profile of ``/db`` through kolben.db, sync (WSGI) and async (ASGI):
+   the share of cProfile's own time in each package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import pstats
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+
+from bench import _drivers, _report, _shares, apps, served
+from bench import db_apps as contract
+from bench.db_apps import _check, _schema
+
+PACKAGES = (
+    "kolben",
+    "flask",
+    "flask-sqlalchemy",
+    "sqlalchemy",
+    "psycopg",
+    "jinja2",
+    "gunicorn",
+    "uvicorn",
+)
+_PY = sys.executable
+GUNICORN = served.Server(
+    "gunicorn",
+    "wsgi",
+    (_PY, "-m", "gunicorn", "--bind", "{host}:{port}", "--workers", "2")
+    + ("--worker-class", "sync", "--log-level", "warning", "{target}"),
+)
+UVICORN = served.Server(
+    "uvicorn",
+    "asgi",
+    (_PY, "-m", "uvicorn", "--interface", "asgi3", "--host", "{host}")
+    + ("--port", "{port}", "--workers", "2", "--log-level", "warning")
+    + ("--no-access-log", "{target}"),
+)
+#: (table, apps, [(numerator, denominator, goal or None, endpoints with a goal)]).
+Table = tuple[str, tuple[str, ...], tuple[tuple[str, str, float | None, set[str]], ...]]
+SERVED_TABLES: tuple[Table, ...] = (
+    (
+        "raw psycopg 3, sync views under gunicorn",
+        ("kolben-raw", "flask-raw"),
+        (("kolben-raw", "flask-raw", 1.3, {"db", "fortunes"}),),
+    ),
+    (
+        "the same ORM queries (async: uvicorn)",
+        ("kolben.db", "flask-sqlalchemy", "hand-written", "kolben.db-async"),
+        (
+            ("kolben.db", "flask-sqlalchemy", 1.05, {"db", "queries", "fortunes"}),
+            ("kolben.db", "hand-written", None, set()),
+            ("kolben.db-async", "kolben.db", None, set()),
+        ),
+    ),
+)
+#: The apps compared in-process, the battery first, and the tests timed.
+INPROCESS = ("kolben.db", "hand-written", "hand-written-no-ping", "flask-sqlalchemy")
+INPROCESS_TESTS = ("db", "queries", "fortunes")
+#: The most the battery may add to the hand-written session's time per request.
+OVERHEAD_GOAL = 0.05
+
+Samples = dict[tuple[str, str], list[float]]
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.db", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--quick", action="store_true", help="a ~1.5 minute smoke run")
+    parser.add_argument("--duration", type=int, help="seconds of a wrk run (3)")
+    parser.add_argument("--rounds", type=int, help="served rounds per cell (3)")
+    parser.add_argument("--pairs", type=int, help="in-process rounds (20)")
+    parser.add_argument(
+        "--seconds", type=float, help="length of an in-process round (0.4)"
+    )
+    parser.add_argument("--profile-requests", type=int, help="profiled requests (2000)")
+    parser.add_argument(
+        "--skip-served", action="store_true", help="in-process and profile only"
+    )
+    args = parser.parse_args(argv)
+    quick = args.quick
+    args.duration = args.duration or (2 if quick else 3)
+    args.rounds = args.rounds or (1 if quick else 3)
+    args.pairs = args.pairs or (4 if quick else 20)
+    args.seconds = args.seconds or (0.2 if quick else 0.4)
+    args.profile_requests = args.profile_requests or (300 if quick else 2000)
+    return args
+
+
+def _start(taken: set[int]) -> list[tuple[contract.DBApp, served.Running]]:
+    """Start every app under its server; the caller stops them."""
+    running = []
+    for app in contract.APPS:
+        server = UVICORN if app.server == "uvicorn" else GUNICORN
+        spec = apps.AppSpec(app.name, server.protocol, app.target)
+        running.append((app, served.Running(server, spec, taken)))
+    return running
+
+
+def _ready(running: list[tuple[contract.DBApp, served.Running]], url: str) -> None:
+    """Wait for each server, check its answers and warm it up.
+
+    :raises served.ServerError: if one does not start or answers wrongly.
+    """
+    for app, instance in running:
+        instance.wait_ready()
+
+        def get(path: str, port: int = instance.port) -> tuple[int, str | None, bytes]:
+            return served._get(port, path, timeout=10.0)
+
+        failures = _check.problems(get, url, contract.SCHEMA)
+        if failures:
+            raise served.ServerError(
+                f"{app.name} answers wrongly:\n  "
+                + "\n  ".join(failures)
+                + f"\n{app.target} printed:\n{instance.output()[-3000:]}"
+            )
+        served._wrk(instance.port, "/db", 1)
+
+
+class Drain:
+    """Wait, after a wrk run, until the requests it left behind are done.
+
+    When wrk stops, a sync worker still has the connections it had not
+    accepted in its backlog, and serves them (some of them ``/updates``,
+    holding row locks) while the next app is measured. A probe request,
+    queued behind them, and then the apps' connections (found by their
+    ``application_name``) seen idle three times in a row, mean they are done.
+
+    :param url: the database the apps serve.
+    """
+
+    _BUSY = (
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE application_name = %s AND state <> 'idle'"
+    )
+
+    def __init__(self, url: str) -> None:
+        self._conn = psycopg.connect(url, autocommit=True)
+
+    def __call__(self, port: int, timeout: float = 30.0) -> None:
+        """Wait for the app on ``port`` and the database to be idle.
+
+        :param port: the port of the app just loaded.
+        :param timeout: the longest wait, in seconds.
+        """
+        try:
+            served._get(port, "/db", timeout=timeout)
+        except OSError:
+            pass  # The server's own failure shows in check_alive.
+        idle, deadline = 0, time.monotonic() + timeout
+        while idle < 3 and time.monotonic() < deadline:
+            row = self._conn.execute(self._BUSY, (contract.SCHEMA,)).fetchone()
+            idle = idle + 1 if row is not None and row[0] == 0 else 0
+            time.sleep(0.02)
+
+    def close(self) -> None:
+        """Close the monitoring connection."""
+        self._conn.close()
+
+
+def run_served(
+    url: str, duration: int, rounds: int
+) -> dict[tuple[str, str], list[Any]]:
+    """Serve every app at once and load each (app, test) in rotating rounds.
+
+    :param url: the database the apps serve.
+    :param duration: seconds of one wrk run.
+    :param rounds: wrk runs per (app, test).
+    :returns: the wrk results of each ``(app, test)``, one per round.
+    """
+    running: list[tuple[contract.DBApp, served.Running]] = []
+    drain = Drain(url)
+    try:
+        running = _start(set())
+        _ready(running, url)
+        for _, instance in running:
+            drain(instance.port)
+        results: dict[tuple[str, str], list[Any]] = {}
+        for r in range(rounds):
+            print(f"... served: round {r + 1} of {rounds}", file=sys.stderr, flush=True)
+            order = running[r % len(running) :] + running[: r % len(running)]
+            for endpoint in contract.ENDPOINTS:
+                for app, instance in order:
+                    result = served._wrk(instance.port, endpoint.path, duration)
+                    drain(instance.port)
+                    instance.check_alive()
+                    results.setdefault((app.name, endpoint.name), []).append(result)
+        return results
+    finally:
+        drain.close()
+        for _, instance in running:
+            try:
+                instance.stop()
+            except OSError as e:
+                print(f"could not stop {instance.argv}: {e}", file=sys.stderr)
+
+
+def _ratio_cells(
+    samples: Samples,
+    mine: str,
+    other: str,
+    goal: float | None,
+    goals: set[str],
+    test: str,
+) -> list[str]:
+    ratio = _report.paired_ratios(samples, mine=mine).get((other, test))
+    if not ratio:
+        return ["-", "-"] if goal is not None else ["-"]
+    cells = [f"{ratio:.2f}x"]
+    if goal is not None:
+        cells.append(("PASS" if ratio >= goal else "MISS") if test in goals else "-")
+    return cells
+
+
+def served_tables(samples: Samples) -> list[str]:
+    """Return the served tables: req/s (best round) and paired ratios.
+
+    :param samples: requests/second of each round per ``(app, test)``.
+    """
+    tables = []
+    for title, names, ratios in SERVED_TABLES:
+        head = ["test", *names]
+        for mine, other, goal, _ in ratios:
+            head.append(f"{mine}/{other}")
+            if goal is not None:
+                head.append(f"goal >={goal:g}x")
+        rows = [head]
+        for endpoint in contract.ENDPOINTS:
+            row = [endpoint.name]
+            row += [
+                f"{max(samples.get((n, endpoint.name), [0.0])):,.0f}" for n in names
+            ]
+            for mine, other, goal, goals in ratios:
+                row += _ratio_cells(samples, mine, other, goal, goals, endpoint.name)
+            rows.append(row)
+        tables.append(f"{title}\n{_report.grid(rows)}")
+    return tables
+
+
+def _environ(path: str) -> dict[str, Any]:
+    """Return the WSGI environ of ``GET path``, query string included."""
+    path, _, query = path.partition("?")
+    environ = _drivers.wsgi_environ(path)
+    environ["QUERY_STRING"] = query
+    return environ
+
+
+def _interleaved(
+    apps: Sequence[tuple[str, _drivers.WSGIApp]],
+    environ: dict[str, Any],
+    seconds: float,
+) -> dict[str, float]:
+    """Return each app's requests/second, the apps taking turns of 10 requests.
+
+    PERF: turns of a few milliseconds put every app under the same moment
+    of a busy machine, which rounds of whole seconds per app do not.
+
+    :param apps: the apps, in the order of their turns.
+    :param environ: the request's environ.
+    :param seconds: about how long each app is timed in all.
+    """
+    spent = dict.fromkeys((name for name, _ in apps), 0.0)
+    done = 0
+    clock = time.perf_counter
+    deadline = clock() + seconds * len(apps)
+    while clock() < deadline:
+        for name, app in apps:
+            start = clock()
+            _drivers.run_wsgi(app, environ, 10)
+            spent[name] += clock() - start
+        done += 10
+    return {name: done / value for name, value in spent.items()}
+
+
+def _inprocess_apps(url: str) -> dict[str, Any]:
+    from bench.db_apps import flask_orm, kolben_orm, kolben_session
+
+    schema = contract.SCHEMA
+    return {
+        "kolben.db": kolben_orm.create_app(url, schema),
+        "hand-written": kolben_session.create_app(url, schema),
+        "hand-written-no-ping": kolben_session.create_app(url, schema, pre_ping=False),
+        "flask-sqlalchemy": flask_orm.create_app(url, schema),
+    }
+
+
+def run_inprocess(url: str, pairs: int, seconds: float) -> Samples:
+    """Time the ORM apps' WSGI callables in rounds, per test.
+
+    In each round and test the apps take turns of 10 requests (the first
+    to go rotates from round to round) until each has had about
+    ``seconds``.
+
+    :param url: the database the apps serve.
+    :param pairs: the rounds.
+    :param seconds: about how long each app is timed per round and test.
+    :returns: requests/second of each round per ``(app, test)``.
+    """
+    built = _inprocess_apps(url)
+    tests = [e for e in contract.ENDPOINTS if e.name in INPROCESS_TESTS]
+    environs = {e.name: _environ(e.path) for e in tests}
+    for app in built.values():
+        for environ in environs.values():
+            _drivers.run_wsgi(app, environ, 100)
+    samples: Samples = {}
+    names = list(INPROCESS)
+    for r in range(pairs):
+        print(f"... in-process: round {r + 1} of {pairs}", file=sys.stderr, flush=True)
+        order = [
+            (n, built[n]) for n in names[r % len(names) :] + names[: r % len(names)]
+        ]
+        for test in tests:
+            rates = _interleaved(order, environs[test.name], seconds)
+            for name, rate in rates.items():
+                samples.setdefault((name, test.name), []).append(rate)
+    return samples
+
+
+def inprocess_table(samples: Samples) -> str:
+    """Return the in-process table: rates, the battery's overhead, ratios.
+
+    :param samples: requests/second of each round per ``(app, test)``.
+    """
+    ratios = _report.paired_ratios(samples, mine="kolben.db")
+    head = ["test", *INPROCESS, "kolben.db over hand-written", "goal <=5%"]
+    head += ["pre-ping's cost", "kolben.db/flask-sqlalchemy"]
+    rows = [head]
+    for test in INPROCESS_TESTS:
+        row = [test, *(f"{max(samples[n, test]):,.0f}" for n in INPROCESS)]
+        overhead = 1 / ratios["hand-written", test] - 1
+        row += [f"{overhead:+.1%}", "PASS" if overhead <= OVERHEAD_GOAL else "MISS"]
+        ping = _report.paired_ratios(samples, mine="hand-written-no-ping")
+        row.append(f"{ping['hand-written', test] - 1:+.1%}")
+        row.append(f"{ratios['flask-sqlalchemy', test]:.2f}x")
+        rows.append(row)
+    return _report.grid(rows)
+
+
+def _profile_sync(app: Any, n: int) -> pstats.Stats:
+    environ = _environ("/db")
+    _drivers.run_wsgi(app, environ, 200)
+    profiler = cProfile.Profile()
+    profiler.runcall(_drivers.run_wsgi, app, environ, n)
+    return pstats.Stats(profiler, stream=io.StringIO())
+
+
+def _profile_async(app: Any, n: int) -> pstats.Stats:
+    from bench.db_apps.kolben_orm import db
+
+    scope = _drivers.asgi_scope("/db")
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(_drivers.run_asgi(app, scope, 200))
+        profiler = cProfile.Profile()
+        profiler.runcall(loop.run_until_complete, _drivers.run_asgi(app, scope, n))
+        with app.app_context():
+            loop.run_until_complete(db.adispose())
+    finally:
+        loop.close()
+    return pstats.Stats(profiler, stream=io.StringIO())
+
+
+def profile_table(url: str, n: int) -> str:
+    """Profile ``n`` requests of ``/db`` through kolben.db, sync and async.
+
+    :param url: the database the apps serve.
+    :param n: the requests profiled, after a warm-up.
+    """
+    from bench.db_apps import kolben_orm, kolben_orm_async
+
+    sync = _profile_sync(kolben_orm.create_app(url, contract.SCHEMA), n)
+    async_ = _profile_async(kolben_orm_async.create_app(url, contract.SCHEMA), n)
+    columns = [
+        ("sync view, WSGI", _shares.shares(sync)),
+        ("async view, ASGI", _shares.shares(async_)),
+    ]
+    return _report.grid(_shares.shares_table(columns))
+
+
+def _notes(results: dict[tuple[str, str], list[Any]]) -> list[str]:
+    """Describe non-2xx answers and socket errors under load."""
+    notes = []
+    for (app, test), runs in results.items():
+        requests = sum(r.requests for r in runs)
+        non_2xx = sum(r.non_2xx for r in runs)
+        errors = sum(r.socket_errors for r in runs)
+        if non_2xx:
+            notes.append(f"{app} {test}: {non_2xx} of {requests} answers were not 2xx")
+        if errors:
+            notes.append(f"{app} {test}: {errors} socket errors")
+    return notes
+
+
+def _served_part(url: str, args: argparse.Namespace) -> list[str] | None:
+    """Run and describe the served part; ``None`` if it could not run."""
+    try:
+        results = run_served(url, args.duration, args.rounds)
+    except served.ServerError as e:
+        print(f"bench.db: {e}", file=sys.stderr)
+        return None
+    samples = {key: [r.rate for r in runs] for key, runs in results.items()}
+    lines = [
+        f"\nserved on {served.HOST}, 2 workers each; best of {args.rounds} rotating"
+        f" rounds of wrk -t1 -c32 -d{args.duration}s per cell; req/s (higher is"
+        " better). a/b: the median over the rounds of a's rate over b's.",
+    ]
+    lines += [f"\n{table}" for table in served_tables(samples)]
+    if args.rounds > 1:
+        value, where = max(
+            (_report.spread(v), f"{k[0]} {k[1]}") for k, v in samples.items()
+        )
+        lines.append(
+            f"noise: the median round is at most {value:.1%} below the best ({where})"
+        )
+    lines += [f"note: {note}" for note in _notes(results)]
+    return lines
+
+
+def _inprocess_part(url: str, args: argparse.Namespace) -> list[str]:
+    """Run and describe the in-process comparison and the profile."""
+    samples = run_inprocess(url, args.pairs, args.seconds)
+    value, where = max(
+        (_report.spread(v), f"{k[0]} {k[1]}") for k, v in samples.items()
+    )
+    profile = profile_table(url, args.profile_requests)
+    return [
+        f"\nin-process WSGI against PostgreSQL, {args.pairs} rounds of"
+        f" ~{args.seconds:g} s per cell, the apps taking turns of 10 requests;"
+        " req/s (best round)."
+        " 'over' and 'cost': the median per-round extra time per request"
+        " (hand-written over hand-written-no-ping for the pre-ping).",
+        inprocess_table(samples),
+        f"noise: the median round is at most {value:.1%} below the best ({where})",
+        f"\nprofile of {args.profile_requests} GET /db through kolben.db (cProfile's"
+        " own time per package; profiling inflates Python code, read the shares)",
+        profile,
+    ]
+
+
+def _reachable(url: str) -> bool:
+    try:
+        psycopg.connect(url, connect_timeout=5).close()
+    except psycopg.OperationalError as e:
+        print(f"bench.db: cannot reach PostgreSQL at {url}: {e}", file=sys.stderr)
+        return False
+    return True
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Create the schema, run the served and in-process parts, print, drop.
+
+    :param argv: command-line arguments; ``sys.argv[1:]`` by default.
+    """
+    args = _parse(argv)
+    if not args.skip_served and shutil.which("wrk") is None:
+        print(
+            "bench.db needs wrk on PATH. Install it with: apt-get install -y wrk"
+            " (or run with --skip-served)",
+            file=sys.stderr,
+        )
+        return 2
+    url = contract.database_url()
+    if not _reachable(url):
+        return 2
+    _schema.create_schema(url, contract.SCHEMA)
+    try:
+        lines: list[str] = []
+        if not args.skip_served:
+            served_lines = _served_part(url, args)
+            if served_lines is None:
+                return 1
+            lines += served_lines
+        lines += _inprocess_part(url, args)
+    finally:
+        _schema.drop_schema(url, contract.SCHEMA)
+    print(_report.versions(PACKAGES))
+    print(f"machine at the end of the run: {_report.machine()}")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
