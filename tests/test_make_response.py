@@ -64,3 +64,20 @@ def test_the_tuple_form_under_both_protocols(app: Kolben, client: KolbenClient) 
         assert r.headers["Content-Length"] == "2"
     r = client.get("/status")
     assert (r.status_code, r.text, r.mimetype) == (201, "made", "text/plain")
+
+
+def test_a_str_subclass_is_a_body(app: Kolben, client: KolbenClient) -> None:
+    from markupsafe import Markup
+
+    @app.route("/")
+    def view() -> Any:
+        return Markup("<b>{}</b>").format("<i>")
+
+    @app.route("/status")
+    def with_status() -> Any:
+        return Markup("<p>made</p>"), 201
+
+    r = client.get("/")
+    assert (r.status_code, r.text) == (200, "<b>&lt;i&gt;</b>")
+    assert r.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert client.get("/status").status_code == 201

@@ -128,3 +128,13 @@ def test_a_malformed_upload_is_400_saying_why(
     )
     assert r.status_code == 400
     assert message in r.text  # HTML-escaped, as the error page shows it
+
+
+def test_every_upload_under_one_name_is_closed(app: Kolben) -> None:
+    import io
+
+    data = {"f": [(io.BytesIO(b"a"), "a.txt"), (io.BytesIO(b"b"), "b.txt")]}
+    with app.test_request_context("/", method="POST", data=data):
+        files = request.files.getlist("f")
+        assert [f.read() for f in files] == [b"a", b"b"]
+    assert all(f.stream.closed for f in files)

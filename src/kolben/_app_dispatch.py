@@ -407,6 +407,9 @@ class DispatchMixin:
                 return cls(rv, status, headers)
             if t is dict or t is list:
                 rv = self.json.response(rv)
+            elif isinstance(rv, str | bytes | bytearray):
+                # A subclass: Markup from a template helper, say.
+                return cls(rv, status, headers)
             elif isinstance(rv, _STREAM_TYPES):
                 return cls(rv, status, headers)
             else:

@@ -729,7 +729,8 @@ class Request(RequestHeaderAttributes):
         """Close uploaded files and the spooled body."""
         files = self.__dict__.get("files")
         if files:
-            for f in files.values():
+            # Every upload, also the second and later ones under one name.
+            for _, f in files.items(multi=True):
                 f.close()
         if self._body is not None:
             self._body.close()
