@@ -23,6 +23,7 @@ from typing import Any
 import click
 
 from kolben import Kolben
+from kolben.forms import CSRFProtect
 
 from .models import db
 
@@ -48,8 +49,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Kolben:
     else:
         app.config.from_mapping(test_config)
     db.init_app(app)
+    csrf = CSRFProtect(app)
 
     from . import api, auth
+
+    # The JSON API sets no cookie and reads none: its tokens travel in the
+    # Authorization header, which no other site can make a browser send.
+    csrf.exempt(api.bp)
 
     auth.login_manager.init_app(app)
     api.jwt.init_app(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kolben import Blueprint, flash, redirect, render_template, request, url_for
+from kolben import Blueprint, flash, redirect, render_template, url_for
 from kolben.login import (
     LoginManager,
     current_user,
@@ -14,6 +14,7 @@ from kolben.login import (
     safe_next_url,
 )
 
+from .forms import LoginForm, RegisterForm
 from .models import User, db
 
 bp = Blueprint("auth", __name__)
@@ -37,39 +38,38 @@ def index() -> Any:
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> Any:
     """Make an account, then log in."""
+    form = RegisterForm()
     error = None
-    if request.method == "POST":
-        username = request.form.get("username", "").strip()
-        password = request.form.get("password", "")
-        if not username or len(password) < 8:
-            error = "A username and a password of 8 or more characters are needed."
-        elif db.session.scalar(db.select(User).filter_by(username=username)):
+    if form.validate_on_submit():
+        username = form.username.data
+        if db.session.scalar(db.select(User).filter_by(username=username)):
             error = f"{username} is already registered."
         else:
             user = User(username=username)
-            user.set_password(password)
+            user.set_password(form.password.data)
             db.session.add(user)
             db.session.commit()
             login_user(user)
             flash("Welcome!")
             return redirect(url_for("auth.profile"))
-    status = 400 if error else 200
-    return render_template("register.html", error=error), status
+    status = 400 if error or form.errors else 200
+    return render_template("register.html", form=form, error=error), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     """Log in; follow ``?next=`` only within this site."""
+    form = LoginForm()
     error = None
-    if request.method == "POST":
-        name = request.form.get("username", "")
+    if form.validate_on_submit():
+        name = form.username.data
         user = db.session.scalar(db.select(User).filter_by(username=name))
-        if user is not None and user.check_password(request.form.get("password", "")):
-            login_user(user, remember=request.form.get("remember") == "on")
+        if user is not None and user.check_password(form.password.data):
+            login_user(user, remember=form.remember.data)
             return redirect(safe_next_url(url_for("auth.profile")))
         error = "Wrong username or password."
-    status = 401 if error else 200
-    return render_template("login.html", error=error), status
+    status = 401 if error else 400 if form.errors else 200
+    return render_template("login.html", form=form, error=error), status
 
 
 @bp.post("/logout")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -53,35 +54,46 @@ def client(app: Kolben, protocol: str) -> KolbenClient:
     return app.test_client(protocol=protocol)
 
 
+_TOKEN = re.compile(r'name="csrf_token"[^>]* value="([^"]+)"')
+
+
+def _post(client: KolbenClient, path: str, data: dict[str, str] | None = None) -> Any:
+    """Post as the browser posts a page's form: with the session's token."""
+    page = client.get("/login").text
+    match = _TOKEN.search(page)
+    assert match is not None, page
+    return client.post(path, data={**(data or {}), "csrf_token": match[1]})
+
+
 def _register(
     client: KolbenClient, name: str = "ann", password: str = "secret123"
 ) -> None:
-    r = client.post("/register", data={"username": name, "password": password})
+    r = _post(client, "/register", {"username": name, "password": password})
     assert r.status_code == 302, r.text
 
 
 def test_register_log_out_and_log_in(client: KolbenClient) -> None:
     _register(client)
     assert "You are ann" in client.get("/profile").text
-    client.post("/logout")
+    _post(client, "/logout")
     r = client.get("/profile")
     assert r.status_code == 302
     assert r.headers["Location"] == "/login?next=%2Fprofile"
-    r = client.post(
-        "/login?next=%2Fprofile", data={"username": "ann", "password": "secret123"}
+    r = _post(
+        client, "/login?next=%2Fprofile", {"username": "ann", "password": "secret123"}
     )
     assert r.headers["Location"] == "/profile"
     assert "You are ann" in client.get("/profile").text
 
 
 def test_bad_registrations_and_logins(client: KolbenClient) -> None:
-    r = client.post("/register", data={"username": "ann", "password": "short"})
+    r = _post(client, "/register", {"username": "ann", "password": "short"})
     assert r.status_code == 400 and "8 or more characters" in r.text
     _register(client)
-    client.post("/logout")
-    r = client.post("/register", data={"username": "ann", "password": "secret123"})
+    _post(client, "/logout")
+    r = _post(client, "/register", {"username": "ann", "password": "secret123"})
     assert r.status_code == 400 and "ann is already registered." in r.text
-    r = client.post("/login", data={"username": "ann", "password": "wrong"})
+    r = _post(client, "/login", {"username": "ann", "password": "wrong"})
     assert r.status_code == 401 and "Wrong username or password." in r.text
 
 
@@ -96,9 +108,9 @@ def test_passwords_are_stored_hashed(app: Kolben, client: KolbenClient) -> None:
 
 def test_remember_me_outlives_the_session_cookie(client: KolbenClient) -> None:
     _register(client)
-    client.post("/logout")
-    client.post(
-        "/login", data={"username": "ann", "password": "secret123", "remember": "on"}
+    _post(client, "/logout")
+    _post(
+        client, "/login", {"username": "ann", "password": "secret123", "remember": "y"}
     )
     assert client.get_cookie("remember_token") is not None
     client.delete_cookie("session")
@@ -107,10 +119,11 @@ def test_remember_me_outlives_the_session_cookie(client: KolbenClient) -> None:
 
 def test_next_never_leaves_the_site(client: KolbenClient) -> None:
     _register(client)
-    client.post("/logout")
-    r = client.post(
+    _post(client, "/logout")
+    r = _post(
+        client,
         "/login?next=https://evil.example/",
-        data={"username": "ann", "password": "secret123"},
+        {"username": "ann", "password": "secret123"},
     )
     assert r.headers["Location"] == "/profile"
 
@@ -159,3 +172,20 @@ def test_the_api_without_a_token(client: KolbenClient) -> None:
     assert (r.status_code, r.json) == (401, {"msg": "Missing Authorization Header"})
     r = client.get("/api/me", headers={"Authorization": "Bearer not-a-jwt"})
     assert r.status_code == 422
+
+
+def test_a_form_without_its_token_is_refused(client: KolbenClient) -> None:
+    r = client.post("/register", data={"username": "eve", "password": "secret123"})
+    assert r.status_code == 400
+    assert "The CSRF token is missing." in r.text
+    _register(client)
+    # Logging out is a form too: another site cannot log a user out.
+    assert client.post("/logout").status_code == 400
+    assert "You are ann" in client.get("/profile").text
+
+
+def test_the_pages_render(client: KolbenClient) -> None:
+    for path in ("/", "/register", "/login"):
+        r = client.get(path)
+        assert r.status_code == 200
+        assert 'name="csrf_token"' in r.text or path == "/"
