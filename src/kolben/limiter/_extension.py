@@ -223,6 +223,11 @@ class Limiter(Settings):
         return route_limit
 
     @overload
+    def exempt(
+        self, obj: Blueprint, *, flags: ExemptionScope = _DEFAULT_FLAGS
+    ) -> Blueprint: ...
+
+    @overload
     def exempt(self, obj: F, *, flags: ExemptionScope = _DEFAULT_FLAGS) -> F: ...
 
     @overload
