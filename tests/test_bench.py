@@ -196,3 +196,10 @@ def test_jwt_benchmark_apps_answer_alike() -> None:
     assert jwt_api.check(app, token) == []
     # The check sees a wrong answer.
     assert jwt_api.check(app, token + "x") != []
+
+
+def test_production_apps_answer_alike() -> None:
+    from bench import production
+
+    assert production.check(production.build_kolben()) == []
+    assert production.check(production.build_flask()) == []

@@ -56,7 +56,10 @@ def test_default_limits_apply_per_route_and_decorated_ones_replace_them(
     app: Kolben, client: KolbenClient, view_kind: str
 ) -> None:
     limiter = Limiter(
-        get_remote_address, app=app, default_limits=["2/minute"], storage_uri="memory://"
+        get_remote_address,
+        app=app,
+        default_limits=["2/minute"],
+        storage_uri="memory://",
     )
     app.route("/a")(view(view_kind, "a"))
     app.route("/b")(view(view_kind, "b"))
@@ -70,7 +73,10 @@ def test_override_defaults_false_keeps_the_defaults(
     app: Kolben, client: KolbenClient, view_kind: str
 ) -> None:
     limiter = Limiter(
-        get_remote_address, app=app, default_limits=["2/minute"], storage_uri="memory://"
+        get_remote_address,
+        app=app,
+        default_limits=["2/minute"],
+        storage_uri="memory://",
     )
     app.route("/a")(limiter.limit("5/minute", override_defaults=False)(view(view_kind)))
     assert statuses(client, "/a", 3) == [200, 200, 429]
@@ -80,7 +86,10 @@ def test_application_limits_are_shared_by_every_route(
     app: Kolben, client: KolbenClient, view_kind: str
 ) -> None:
     Limiter(
-        get_remote_address, app=app, application_limits=["3/minute"], storage_uri="memory://"
+        get_remote_address,
+        app=app,
+        application_limits=["3/minute"],
+        storage_uri="memory://",
     )
     app.route("/a")(view(view_kind, "a"))
     app.route("/b")(view(view_kind, "b"))
@@ -138,7 +147,9 @@ def test_key_func_separates_clients(
     assert statuses(client, "/a", 1, headers={"X-User": "bob"}) == [200]
 
 
-def test_remote_address_is_the_key_by_default(app: Kolben, client: KolbenClient) -> None:
+def test_remote_address_is_the_key_by_default(
+    app: Kolben, client: KolbenClient
+) -> None:
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://")
     app.route("/a")(limiter.limit("1/minute")(view("sync")))
     assert client.get("/a").status_code == 200
@@ -166,7 +177,9 @@ def test_exempt_when_methods_and_per_method(
     assert client.get("/each").status_code == 429
 
 
-def test_cost_and_deduct_when(app: Kolben, client: KolbenClient, view_kind: str) -> None:
+def test_cost_and_deduct_when(
+    app: Kolben, client: KolbenClient, view_kind: str
+) -> None:
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://")
     app.route("/costly")(limiter.limit("4/minute", cost=2)(view(view_kind, "c")))
     only_errors = limiter.limit(
@@ -207,7 +220,10 @@ def test_exempt_view_and_blueprint(
 
 def test_blueprint_limits(app: Kolben, client: KolbenClient, view_kind: str) -> None:
     limiter = Limiter(
-        get_remote_address, app=app, default_limits=["5/minute"], storage_uri="memory://"
+        get_remote_address,
+        app=app,
+        default_limits=["5/minute"],
+        storage_uri="memory://",
     )
     bp = Blueprint("api", __name__, url_prefix="/api")
     bp.route("/a")(view(view_kind, "a"))
@@ -358,7 +374,10 @@ def test_on_breach_response_replaces_the_429(app: Kolben, client: KolbenClient) 
 
 def test_request_filter(app: Kolben, client: KolbenClient, view_kind: str) -> None:
     limiter = Limiter(
-        get_remote_address, app=app, default_limits=["1/minute"], storage_uri="memory://"
+        get_remote_address,
+        app=app,
+        default_limits=["1/minute"],
+        storage_uri="memory://",
     )
 
     @limiter.request_filter
@@ -372,7 +391,10 @@ def test_request_filter(app: Kolben, client: KolbenClient, view_kind: str) -> No
 
 def test_check_and_current_limit(app: Kolben, client: KolbenClient) -> None:
     limiter = Limiter(
-        get_remote_address, app=app, application_limits=["2/minute"], storage_uri="memory://"
+        get_remote_address,
+        app=app,
+        application_limits=["2/minute"],
+        storage_uri="memory://",
     )
 
     @app.route("/a")
@@ -439,6 +461,9 @@ def test_static_files_and_404s_are_not_limited(
     app: Kolben, client: KolbenClient, tmp_path: Any
 ) -> None:
     Limiter(
-        get_remote_address, app=app, application_limits=["1/minute"], storage_uri="memory://"
+        get_remote_address,
+        app=app,
+        application_limits=["1/minute"],
+        storage_uri="memory://",
     )
     assert statuses(client, "/missing", 3) == [404] * 3

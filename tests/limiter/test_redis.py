@@ -77,7 +77,11 @@ def test_sync_and_async_endpoints_count_into_the_same_keys(
     app: Kolben, protocol: str, redis_url: str, key_prefix: str
 ) -> None:
     limiter = redis_limiter(
-        app, redis_url, key_prefix, application_limits=["4/minute"], headers_enabled=True
+        app,
+        redis_url,
+        key_prefix,
+        application_limits=["4/minute"],
+        headers_enabled=True,
     )
     app.route("/sync")(view("sync", "s"))
     app.route("/async")(view("async", "a"))

@@ -54,13 +54,16 @@ class RequestLimit:
         #: The rate, e.g. ``5 per 1 minute``.
         self.limit = limit
         self.request_args = request_args
-        #: The full storage key of the request's bucket.
-        self.key = limit.key_for(*request_args)
         #: Whether the request hit the limit.
         self.breached = breached
         #: Whether the limit is shared between endpoints.
         self.shared = shared
         self._window: WindowStats | None = None
+
+    @property
+    def key(self) -> str:
+        """The full storage key of the request's bucket."""
+        return self.limit.key_for(*self.request_args)
 
     @property
     def window(self) -> WindowStats:
@@ -85,9 +88,12 @@ class RequestLimit:
 class LimiterContext:
     """What one request's checks found, for its response's headers."""
 
-    __slots__ = ("view_rate_limit", "view_rate_limits", "deductions", "seen")
+    __slots__ = ("view_rate_limit", "view_rate_limits", "deductions", "seen", "plan")
 
     def __init__(self) -> None:
+        #: The endpoint's plan, ``False`` when nothing is limited, or ``None``
+        #: until the first check of the request looks it up.
+        self.plan: Any = None
         self.view_rate_limit: RequestLimit | None = None
         self.view_rate_limits: list[RequestLimit] = []
         #: The ``deduct_when`` limits, counted once the response exists.

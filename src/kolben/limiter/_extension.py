@@ -362,8 +362,15 @@ class Limiter(Settings):
         """Return the limits to check before the view (``hook``) or in it."""
         if not (self.enabled and self.initialized):
             return []
-        plan = self._plan()
-        if plan is None or any(fn() for fn in self._request_filters):
+        ctx = self.context
+        plan = ctx.plan
+        if plan is None:
+            # PERF: looked up once per request, for the hook and the view.
+            plan = self._plan()
+            if plan is None or any(fn() for fn in self._request_filters):
+                plan = False
+            ctx.plan = plan
+        if plan is False:
             return []
         if self._storages is not None and self._storages.dead and self._fallback_limits:
             return self._retry_limits([], hook)
@@ -379,7 +386,7 @@ class Limiter(Settings):
         if plan.defaults and (
             plan.defaults_always or all(lim.method_exempt for lim in explicit)
         ):
-            seen = self.context.seen
+            seen = ctx.seen
             for group in plan.defaults:
                 for lim in group:
                     if id(lim) not in seen:
