@@ -51,9 +51,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[LiveServe
 
 
 def test_a_limit_holds_across_both_processes(servers: list[LiveServer]) -> None:
-    answers = [
-        fetch(servers[i % 2].url, "GET", "/limited") for i in range(12)
-    ]
+    answers = [fetch(servers[i % 2].url, "GET", "/limited") for i in range(12)]
     passed = [a for a in answers if a.status == 200]
     assert len(passed) == 5
     assert all(a.status == 429 for a in answers if a.status != 200)
