@@ -319,3 +319,10 @@ def test_db_apps_answer_the_four_tests(
         assert _check.problems(get, url, schema) == []
     finally:
         _close(spec.name, app)
+
+
+def test_production_apps_answer_alike() -> None:
+    from bench import production
+
+    assert production.check(production.build_kolben()) == []
+    assert production.check(production.build_flask()) == []

@@ -210,3 +210,38 @@ def test_nonblocking_changes_nothing_under_wsgi(app: Kolben) -> None:
     assert app.test_client(protocol="wsgi").get("/").text == (
         threading.current_thread().name
     )
+
+
+def test_a_nonblocking_hook_may_hand_its_io_to_the_loop(
+    app: Kolben, protocol: str
+) -> None:
+    # Where it finds a running loop it returns a coroutine, which is awaited
+    # there; elsewhere it does its work in place, in the request's thread.
+    calls: list[str] = []
+
+    async def on_loop() -> None:
+        calls.append("awaited")
+
+    @app.before_request
+    @nonblocking
+    def adaptive() -> Any:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            calls.append("in place")
+            return None
+        return on_loop()
+
+    @app.route("/sync")
+    def sync_view() -> str:
+        return "sync"
+
+    @app.route("/async")
+    async def async_view() -> str:
+        return "async"
+
+    client = app.test_client(protocol=protocol)
+    assert client.get("/sync").text == "sync"
+    assert client.get("/async").text == "async"
+    on_the_loop = "awaited" if protocol == "asgi" else "in place"
+    assert calls == ["in place", on_the_loop]

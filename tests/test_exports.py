@@ -71,7 +71,8 @@ def test_import_loads_no_battery_or_reference_framework() -> None:
         "print(sorted(m for m in ('flask', 'werkzeug', 'sqlalchemy', 'wtforms', "
         "'email_validator', 'flask_wtf', 'playwright', "
         "'jwt', 'cryptography', 'argon2', 'redis', 'alembic', 'starlette', "
-        "'falcon', 'uvicorn') "
+        "'falcon', 'uvicorn', 'limits', 'cachelib', 'flask_limiter', "
+        "'flask_caching') "
         "if m in sys.modules))"
     )
     out = subprocess.run(
@@ -130,3 +131,27 @@ def test_flasks_modules_are_attributes_after_a_plain_import() -> None:
         "kolben.logging",
         "request-started",
     ]
+
+
+@pytest.mark.parametrize(
+    "battery,library,extra",
+    [
+        ("kolben.limiter", "limits", "limiter"),
+        ("kolben.caching", "cachelib", "caching"),
+    ],
+)
+def test_battery_without_its_library_names_the_extra(
+    battery: str, library: str, extra: str
+) -> None:
+    # None in sys.modules makes the library look uninstalled.
+    code = (
+        f"import sys; sys.modules[{library!r}] = None\n"
+        "try:\n"
+        f"    import {battery}\n"
+        "except ImportError as e:\n"
+        "    print(e)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert f"pip install kolben[{extra}]" in out.stdout

@@ -18,6 +18,7 @@ import os
 import threading
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Executor, ThreadPoolExecutor
+from types import CoroutineType
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -46,6 +47,13 @@ def nonblocking(f: F) -> F:
 
     Under WSGI it makes no difference.
 
+    A function that does I/O only sometimes can be marked too, if it never
+    blocks the loop: called where an event loop runs (an async endpoint's
+    request under ASGI), it returns a coroutine for its I/O, which is
+    awaited there; called anywhere else, it does the I/O itself and returns
+    its result. ``kolben.limiter`` checks Redis-backed limits this way, so
+    neither kind of endpoint pays a thread hop for its hook.
+
     :param f: the function; a method is marked through its function.
     """
     setattr(getattr(f, "__func__", f), NONBLOCKING, True)
@@ -57,8 +65,15 @@ async def _ready(value: T) -> T:
 
 
 def call_nonblocking(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call a :func:`nonblocking` function; return something to await."""
-    return _ready(f(*args, **kwargs))
+    """Call a :func:`nonblocking` function; return something to await.
+
+    A coroutine it returns is what to await (see :func:`nonblocking`).
+    """
+    rv = f(*args, **kwargs)
+    # PERF: an exact type check; isinstance against the Coroutine ABC is slow.
+    if type(rv) is CoroutineType:
+        return rv
+    return _ready(rv)
 
 
 class _WorkerLoop:
