@@ -454,3 +454,17 @@ class RedisSessionInterface(SessionInterface):
             partitioned=self.get_cookie_partitioned(app),
         )
         _vary_cookie(response)
+
+
+def session_accessed() -> bool:
+    """Return whether the current request has read or changed its session.
+
+    A response made after that may differ from visitor to visitor: kolben
+    sends it with ``Vary: Cookie``, and a shared cache (``kolben.caching``)
+    must not store it. Outside a request, ``False``.
+    """
+    from .globals import _cv_app
+
+    ctx = _cv_app.get(None)
+    sess = ctx._session if ctx is not None else None
+    return sess is not None and bool(getattr(sess, "accessed", True))

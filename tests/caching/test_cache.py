@@ -177,6 +177,26 @@ def test_a_private_response_with_a_session_is_not_stored(
         assert not cache.has("view//a")
 
 
+def test_a_view_that_read_the_session_is_not_stored(
+    app: Kolben, client: KolbenClient, view_kind: str
+) -> None:
+    # current_user reads the session: such a page is one visitor's.
+    cache = simple(app)
+
+    def greeting(n: int) -> str:
+        return f"hello {session.get('name', 'stranger')} {n}"
+
+    app.route("/a")(cache.cached()(counting_view(view_kind, greeting)))
+    # Under a key the app makes per visitor, it is stored.
+    per_visitor = cache.cached(make_cache_key=lambda: f"page:{session.get('name')}")
+    app.route("/b")(per_visitor(counting_view(view_kind, greeting)))
+    first, second = client.get("/a").text, client.get("/a").text
+    assert first != second
+    with app.app_context():
+        assert not cache.has("view//a")
+    assert client.get("/b").text == client.get("/b").text
+
+
 def test_response_filter(app: Kolben, client: KolbenClient, view_kind: str) -> None:
     cache = simple(app)
     answer = counting_view(view_kind, lambda n: str(n))

@@ -17,6 +17,7 @@ from ..ctx import has_request_context
 from ..globals import current_app, request
 from ..helpers import url_for
 from ..response import Response
+from ..sessions import session_accessed
 
 if TYPE_CHECKING:
     from .extension import Cache
@@ -47,7 +48,8 @@ def call_flexibly(
 def cacheable(response: Response) -> bool:
     """Whether a response may be shared: kolben's stricter default.
 
-    SECURITY: only a successful response, without ``Set-Cookie``, without
+    SECURITY: only a successful response of a view that did not read the
+    session (``current_user`` does), without ``Set-Cookie``, without
     ``Cache-Control: private`` or ``no-store`` and without ``Vary: *``; a
     cache that stored any other would hand one client's answer, or its
     cookie, to the next. ``CACHE_STRICT_RESPONSES = False`` restores
@@ -170,6 +172,20 @@ class CachedView:
         text = str(tuple(sorted(pairs))).encode()
         return str(self.cache._hash_method(self.hash_method)(text).hexdigest())
 
+    def shared_key_is_safe(self) -> bool:
+        """Whether the key may be shared though the view read the session.
+
+        SECURITY: a view that read the session (``current_user`` does)
+        answers one visitor; under a key made from the path alone the next
+        visitor would get that answer (``Vary: Cookie`` is added only after
+        the view). It is stored only under a key the app makes itself
+        (``make_cache_key`` or a callable ``key_prefix``), as a per-user
+        key is.
+        """
+        return not session_accessed() or (
+            self.custom_key is not None or callable(self.key_prefix)
+        )
+
     def is_view(self) -> bool:
         """Whether the function runs as the request's view (then a response)."""
         view = current_app.view_functions.get(request.endpoint or "")
@@ -186,7 +202,9 @@ class CachedView:
         stored: Any = rv
         if isinstance(rv, Response) or (has_request_context() and self.is_view()):
             response = current_app.make_response(rv)
-            if self.cache._strict and not cacheable(response):
+            if self.cache._strict and not (
+                cacheable(response) and self.shared_key_is_safe()
+            ):
                 return MISS, response
             stored = snapshot(response)
             rv = revive(stored)
