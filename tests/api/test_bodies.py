@@ -43,7 +43,7 @@ def test_a_model_parameter_is_the_json_body_with_nested_models(
     app: Kolben, client: KolbenClient
 ) -> None:
     @app.post("/people")
-    async def create(person: Person) -> dict:
+    async def create(person: Person) -> dict[str, Any]:
         return {"city": person.addresses[0].city, "born": person.born is not None}
 
     body = {"name": "Ada", "age": 36, "addresses": [{"street": "S", "city": "London"}]}
@@ -60,11 +60,11 @@ def test_a_model_parameter_is_the_json_body_with_nested_models(
 
 def test_dataclass_and_typeddict_bodies(app: Kolben, client: KolbenClient) -> None:
     @app.post("/points")
-    def point(p: Point) -> dict:
+    def point(p: Point) -> dict[str, Any]:
         return {"sum": p.x + p.y}
 
     @app.post("/tags")
-    def tag(t: Tag) -> dict:
+    def tag(t: Tag) -> dict[str, Any]:
         return {"label": t["label"].upper()}
 
     assert client.post("/points", json={"x": 1, "y": "2"}).json == {"sum": 3}
@@ -74,7 +74,7 @@ def test_dataclass_and_typeddict_bodies(app: Kolben, client: KolbenClient) -> No
 
 def test_a_list_of_models_is_the_body(app: Kolben, client: KolbenClient) -> None:
     @app.post("/batch")
-    def batch(points: list[Point]) -> dict:
+    def batch(points: list[Point]) -> dict[str, Any]:
         return {"n": len(points)}
 
     assert client.post("/batch", json=[{"x": 1, "y": 2}] * 3).json == {"n": 3}
@@ -105,7 +105,7 @@ def test_two_models_must_be_embedded(app: Kolben, client: KolbenClient) -> None:
     @app.post("/move")
     def move(
         a: Annotated[Point, Body(embed=True)], b: Annotated[Point, Body(embed=True)]
-    ) -> dict:
+    ) -> dict[str, Any]:
         return {"dx": b.x - a.x}
 
     body = {"a": {"x": 1, "y": 0}, "b": {"x": 4, "y": 0}}
@@ -208,7 +208,7 @@ def test_a_form_with_fields_and_a_file(app: Kolben, client: KolbenClient) -> Non
         doc: File[FileStorage],
         copies: Annotated[int, Form(ge=1)] = 1,
         extra: File[list[FileStorage]] = [],  # noqa: B006 - never mutated
-    ) -> dict:
+    ) -> dict[str, Any]:
         return {
             "title": title,
             "copies": copies,
@@ -237,7 +237,7 @@ def test_a_form_with_fields_and_a_file(app: Kolben, client: KolbenClient) -> Non
 
 def test_a_model_of_the_whole_form(app: Kolben, client: KolbenClient) -> None:
     @app.post("/login")
-    def login(creds: Form[Address]) -> dict:
+    def login(creds: Form[Address]) -> dict[str, Any]:
         return {"city": creds.city}
 
     r = client.post("/login", data={"street": "s", "city": "Paris"})

@@ -130,7 +130,7 @@ class OpenAPI:
         binders = {
             method: Binder(s)
             for method, s in by_method.items()
-            if s is not None and s.is_typed and spec_of(s.func) is None
+            if s is not None and s.is_typed and not s.validated
         }
         return _class_view(view, binders) if binders else view
 

@@ -29,6 +29,8 @@ __all__ = ["build_document"]
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 _SKIPPED_METHODS = frozenset({"HEAD", "OPTIONS"})
+#: The default string converter's regex: any one segment, so no pattern.
+_ANY_SEGMENT = frozenset({"[^/]{1,}", "[^/]+"})
 #: The 422 body of :class:`~kolben.api.RequestValidationError`.
 VALIDATION_PROBLEM = {
     "title": "ValidationProblem",
@@ -228,6 +230,8 @@ def converter_schema(converter: BaseConverter) -> dict[str, Any]:
     if isinstance(converter, AnyConverter):
         return {"type": "string", "enum": sorted(converter.items)}
     if converter.part_isolating:
+        if converter.regex in _ANY_SEGMENT:
+            return {"type": "string"}
         return {"type": "string", "pattern": f"^{converter.regex}$"}
     return {"type": "string", "description": "A path: may contain '/'."}
 

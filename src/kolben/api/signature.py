@@ -132,6 +132,8 @@ class ViewSpec:
 
     def __post_init__(self) -> None:
         self.is_async = inspect.iscoroutinefunction(self.func)
+        #: Whether :func:`~kolben.api.validated` serves it already.
+        self.validated = False
         self.status_code: int | None = self.options.get("status_code")
         self.validate_response = bool(self.options.get("validate_response"))
         self.bodies = tuple(p for p in self.parameters if p.location == "body")

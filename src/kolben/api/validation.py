@@ -337,6 +337,7 @@ def validated(
     if spec is None:
         spec = inspect_view(func, path=path, options=options, skip=skip)
     binder = Binder(spec)
+    spec.validated = True
     arguments, render = binder.arguments, binder.render
     view: Callable[..., Any]
     if spec.is_async:
