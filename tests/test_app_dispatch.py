@@ -207,7 +207,8 @@ def test_an_instance_handle_user_exception_is_called(
         return original(e)
 
     app.handle_user_exception = handle_user_exception  # type: ignore[method-assign]
-    app.add_url_rule("/key", "key", lambda: {}["k"])
+    empty: dict[str, str] = {}
+    app.add_url_rule("/key", "key", lambda: empty["k"])
     app.add_url_rule("/ok", "ok", lambda: "fine")
     client = make_client(app)
     r = client.get("/key")
