@@ -224,6 +224,7 @@ def test_the_docs_pages_and_their_assets(app: Kolben, client: KolbenClient) -> N
     assert 'url: "/openapi.json"' in page.text
     assert "/docs-assets/swagger-ui/swagger-ui-bundle.js" in page.text
     assert "https://" not in page.text and "http://" not in page.text
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
     js = client.get("/docs-assets/swagger-ui/swagger-ui-bundle.js")
     assert (js.status_code, js.mimetype) == (200, "text/javascript")
     assert b"SwaggerUIBundle" in js.data
