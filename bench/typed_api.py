@@ -10,8 +10,8 @@ ASGI: a 10-field body with a nested model and a list of nested models is
 validated by pydantic, and the view returns the order with an id, serialized
 through a response model (201). All three use the same pydantic models, the
 way each framework's documentation shows (kolben.api and FastAPI: the body
-as an annotated parameter and the return annotation; Litestar: ``data`` and
-the return annotation). Every app is checked first: the same status and
+as an annotated parameter and the return annotation; Litestar: ``data: JSONBody[...]``
+and the return annotation). Every app is checked first: the same status and
 JSON for a valid body, and 4xx for an invalid one (422, 422, 400 in
 Litestar). Each round times every app back to back, in an order that rotates;
 the ratios are the medians of the per-round ratios.
@@ -28,6 +28,7 @@ from typing import Any
 
 import fastapi
 import litestar
+from litestar.params import JSONBody
 from pydantic import BaseModel, Field
 
 import kolben
@@ -122,7 +123,7 @@ def build_litestar() -> Any:
     """Return the Litestar app (POST answers 201 by default)."""
 
     @litestar.post("/orders")
-    async def create(data: OrderIn) -> OrderOut:
+    async def create(data: JSONBody[OrderIn]) -> OrderOut:
         return OrderOut(id=1, **data.model_dump())
 
     return litestar.Litestar([create], openapi_config=None)
