@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 __all__ = ["OpenAPI"]
 
 _DATETIME_FORMATS = ("iso", "milliseconds")
-_OWN = ("openapi.json", "openapi.yaml", "openapi.docs", "openapi.redoc")
-_OWN_ASSETS = "openapi.assets"
+#: The endpoints of the document and its pages, which are never typed views.
+_OWN = frozenset(
+    {"openapi.json", "openapi.yaml", "openapi.docs", "openapi.redoc", "openapi.assets"}
+)
 
 
 class OpenAPI:
@@ -118,7 +120,7 @@ class OpenAPI:
     def _wrap(
         self, app: Kolben, endpoint: str, view: Callable[..., Any]
     ) -> Callable[..., Any]:
-        if endpoint.startswith("openapi."):
+        if endpoint in _OWN:
             return view
         _check_settings(app)
         by_method = self.specs(app, endpoint)
@@ -145,13 +147,12 @@ class OpenAPI:
         cached = self._documents.get(app)
         if cached is not None:
             return cached
-        hidden = frozenset(e for e in app.view_functions if e.startswith("openapi."))
         doc = build_document(
             app,
             dict(self.info),
             lambda endpoint: self.specs(app, endpoint),
             self.servers,
-            hidden,
+            _OWN,
         )
         if app._got_first_request:
             self._documents[app] = doc
