@@ -61,7 +61,7 @@ def test_return_headers(app: Kolben, client: KolbenClient) -> None:
 
 
 def test_returning_none_names_the_view(app: Kolben, client: KolbenClient) -> None:
-    @app.route("/")  # type: ignore[type-var]  # returning None is the bug tested
+    @app.route("/")  # returning None is the bug tested
     def forgetful() -> None:
         pass
 

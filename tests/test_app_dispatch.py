@@ -195,6 +195,28 @@ def test_an_extension_assigning_a_method_takes_the_general_path(
     assert calls == ["ZeroDivisionError"]
 
 
+def test_an_instance_handle_user_exception_is_called(
+    app: Kolben, make_client: Any
+) -> None:
+    # Flask-RESTful assigns both methods on the app instance.
+    original = app.handle_user_exception
+
+    def handle_user_exception(e: Exception) -> Any:
+        if isinstance(e, KeyError):
+            return {"message": f"missing {e}"}, 400
+        return original(e)
+
+    app.handle_user_exception = handle_user_exception  # type: ignore[method-assign]
+    empty: dict[str, str] = {}
+    app.add_url_rule("/key", "key", lambda: empty["k"])
+    app.add_url_rule("/ok", "ok", lambda: "fine")
+    client = make_client(app)
+    r = client.get("/key")
+    assert (r.status_code, r.json) == (400, {"message": "missing 'k'"})
+    assert client.get("/ok").text == "fine"
+    assert "handle_user_exception" in app._overrides
+
+
 class Wrapping(Kolben):
     """Overrides the steps around the view and the teardown."""
 

@@ -155,3 +155,31 @@ def test_battery_without_its_library_names_the_extra(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert f"pip install kolben[{extra}]" in out.stdout
+
+
+def test_import_kolben_loads_no_api_dependency() -> None:
+    code = (
+        "import sys, kolben; "
+        "print(sorted(m for m in ('pydantic', 'pydantic_core', 'openapi_ui_bundles',"
+        " 'yaml') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_kolben_api_without_pydantic_names_the_extra() -> None:
+    code = (
+        "import importlib.util\n"
+        "real = importlib.util.find_spec\n"
+        "importlib.util.find_spec = lambda n, *a: None if n == 'pydantic'"
+        " else real(n, *a)\n"
+        "import kolben.api"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 1
+    assert (
+        "kolben.api needs pydantic 2: install it with 'pip install kolben[api]'"
+        in out.stderr
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import inspect
 import os
 import threading
 from collections.abc import Callable, Coroutine
@@ -22,6 +23,7 @@ from types import CoroutineType
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+_mark_coroutine = getattr(inspect, "markcoroutinefunction", None)
 
 #: The loop serving the current ASGI request; unset under WSGI.
 _serving_loop: contextvars.ContextVar[asyncio.AbstractEventLoop | None]
@@ -174,3 +176,15 @@ class SyncRunner:
         if self._executor is not None:
             self._executor.shutdown(wait=True)
             self._executor = None
+
+
+def coroutine_function(f: F) -> F:
+    """Mark ``f``, which returns a coroutine, as a coroutine function.
+
+    Servers (uvicorn, hypercorn) tell an ASGI 3 app by that mark; the app
+    object is a WSGI app as well, so its ``__call__`` cannot be ``async def``.
+    """
+    if _mark_coroutine is not None:  # pragma: no cover - Python 3.12+
+        return _mark_coroutine(f)  # type: ignore[no-any-return]
+    f._is_coroutine = asyncio.coroutines._is_coroutine  # type: ignore[attr-defined]
+    return f

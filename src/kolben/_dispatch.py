@@ -92,7 +92,12 @@ class Plan:
         outer_first = (None, *reversed(chain))
         inner_first = (*chain, None)
         self.scopes = inner_first
-        self.view = app.view_functions.get(endpoint) if endpoint else None
+        view = app.view_functions.get(endpoint) if endpoint else None
+        if view is not None:
+            # PERF: batteries wrap a view once, here, not per request.
+            for wrap in app.view_wrappers:
+                view = wrap(endpoint, view)  # type: ignore[arg-type]
+        self.view = view
 
         def gather(
             funcs: dict[str | None, list[Callable[..., Any]]],

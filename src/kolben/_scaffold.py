@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 # The decorators hand back what they decorate, typed as what each one takes.
-T_route = TypeVar("T_route", bound=ft.RouteCallable)
+# A route takes any callable, not only Flask's RouteCallable: a typed view
+# (kolben.api) returns its response model, which the battery converts.
+T_route = TypeVar("T_route", bound=Callable[..., Any])
 T_before_request = TypeVar("T_before_request", bound=ft.BeforeRequestCallable)
 T_after_request = TypeVar("T_after_request", bound=ft.AfterRequestCallable)
 T_teardown = TypeVar("T_teardown", bound=ft.TeardownCallable)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
 import os
@@ -13,8 +12,14 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from . import _app_dispatch, _dispatch, _pipeline_sync, asgi, wsgi
 from ._app_dispatch import DispatchMixin
+from ._app_testing import TestingMixin
 from ._app_urls import URLMixin
-from ._concurrency import NONBLOCKING, SyncRunner, call_nonblocking
+from ._concurrency import (
+    NONBLOCKING,
+    SyncRunner,
+    call_nonblocking,
+    coroutine_function,
+)
 from ._internal import lazy
 from ._scaffold import Scaffold, T_teardown, find_package, setupmethod
 from .config import DEFAULT_CONFIG, Config
@@ -39,22 +44,9 @@ if TYPE_CHECKING:
     from .testing import KolbenClient
 
 F = TypeVar("F", bound=Callable[..., Any])
-_mark_coroutine = getattr(inspect, "markcoroutinefunction", None)
 
 
-def _coroutine_function(f: F) -> F:
-    """Mark ``f``, which returns a coroutine, as a coroutine function.
-
-    Servers (uvicorn, hypercorn) tell an ASGI 3 app by that mark; the app
-    object is a WSGI app as well, so its ``__call__`` cannot be ``async def``.
-    """
-    if _mark_coroutine is not None:  # pragma: no cover - Python 3.12+
-        return _mark_coroutine(f)  # type: ignore[no-any-return]
-    f._is_coroutine = asyncio.coroutines._is_coroutine  # type: ignore[attr-defined]
-    return f
-
-
-class Kolben(DispatchMixin, URLMixin, Scaffold):
+class Kolben(DispatchMixin, URLMixin, TestingMixin, Scaffold):
     """A kolben application: a WSGI app and an ASGI app at once.
 
     Example::
@@ -126,6 +118,14 @@ class Kolben(DispatchMixin, URLMixin, Scaffold):
         #: first that returns a value other than ``None`` gives the URL.
         self.url_build_error_handlers: list[
             Callable[[BuildError, str, dict[str, Any]], str | None]
+        ] = []
+        #: Called as ``wrap(endpoint, view)`` when the app compiles its
+        #: routes (at its first request), each returns the function that
+        #: serves ``endpoint``: ``view`` itself when it has nothing to add.
+        #: Batteries append to it in ``init_app`` (``kolben.api`` validates
+        #: typed views so); ``view_functions`` keeps the registered views.
+        self.view_wrappers: list[
+            Callable[[str, Callable[..., Any]], Callable[..., Any]]
         ] = []
         self.url_map = self.url_map_class(host_matching=host_matching)
         self.subdomain_matching = subdomain_matching
@@ -373,7 +373,9 @@ class Kolben(DispatchMixin, URLMixin, Scaffold):
         :param provide_automatic_options: answer OPTIONS automatically; on by
             default unless the rule lists OPTIONS itself.
         :param options: ``methods``, ``defaults``, ``strict_slashes``, ``host``,
-            ``subdomain``, ``merge_slashes``, ``redirect_to``, ``websocket``.
+            ``subdomain``, ``merge_slashes``, ``redirect_to``, ``websocket``;
+            any other option (``status_code=``, ``tags=``, ...) is kept on
+            the rule, in ``rule.options``, for the batteries that read it.
         """
         if endpoint is None:
             if view_func is None:
@@ -527,6 +529,8 @@ class Kolben(DispatchMixin, URLMixin, Scaffold):
 
     def _registered_funcs(self) -> Iterator[Callable[..., Any]]:
         yield from self.view_functions.values()
+        # The views as served, which a view wrapper may have replaced.
+        yield from (plan.view for plan in self._plans.values() if plan.view)
         for registry in (
             self.before_request_funcs,
             self.after_request_funcs,
@@ -579,9 +583,9 @@ class Kolben(DispatchMixin, URLMixin, Scaffold):
     #: wrap this attribute to add ASGI middleware::
     #:
     #:     app.asgi_app = SomeASGIMiddleware(app.asgi_app)
-    asgi_app = _coroutine_function(asgi.handle)
+    asgi_app = coroutine_function(asgi.handle)
 
-    @_coroutine_function
+    @coroutine_function
     def __call__(
         self,
         environ_or_scope: dict[str, Any],
@@ -650,53 +654,6 @@ class Kolben(DispatchMixin, URLMixin, Scaffold):
             plan = self._match_unfrozen(request)
         ctx._teardown_request = plan.teardown
         return ctx
-
-    def test_request_context(self, *args: Any, **kwargs: Any) -> AppContext:
-        """Return a request context for a request built from the arguments.
-
-        Example::
-
-            with app.test_request_context("/users/1?q=x", method="POST"):
-                assert request.args["q"] == "x"
-
-        :param args: :class:`~kolben.testing.EnvironBuilder` arguments after
-            the app (path, base_url, subdomain, url_scheme, ...).
-        :param kwargs: :class:`~kolben.testing.EnvironBuilder` arguments.
-        """
-        from .testing import EnvironBuilder
-
-        builder = EnvironBuilder(self, *args, **kwargs)
-        try:
-            return self.request_context(builder.get_environ())
-        finally:
-            builder.close()
-
-    def test_client(self, use_cookies: bool = True, **kwargs: Any) -> KolbenClient:
-        """Return a test client that drives the app through WSGI or ASGI.
-
-        Example::
-
-            client = app.test_client(protocol="asgi")
-            assert client.get("/").status_code == 200
-
-        :param use_cookies: keep cookies between requests.
-        :param kwargs: passed to the client class: ``protocol="wsgi"``
-            (default) or ``"asgi"``, ``allow_subdomain_redirects``.
-        """
-        from .testing import KolbenClient
-
-        cls = self.test_client_class or KolbenClient
-        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
-
-    def test_cli_runner(self, **kwargs: Any) -> KolbenCliRunner:
-        """Return a click runner that invokes the app's commands in tests.
-
-        :param kwargs: passed to :class:`click.testing.CliRunner`.
-        """
-        from .cli import KolbenCliRunner
-
-        cls = self.test_cli_runner_class or KolbenCliRunner
-        return cls(self, **kwargs)
 
 
 def _send_static_file(filename: str) -> Response:

@@ -51,6 +51,12 @@ class Rule:
         a rule string whose ``<name>`` placeholders are filled in.
     :param websocket: Match only WebSocket requests.
     :param build_only: Never match; only used to build URLs.
+    :param options: Route options the core does not interpret
+        (``status_code=``, ``tags=``, ``summary=``, ...), kept in
+        :attr:`options` for the batteries that read them. Flask's rule
+        class refuses them; kolben keeps them so that
+        ``@app.post("/items", status_code=201)`` means something once a
+        battery (``kolben.api``) is initialised, and nothing before.
     """
 
     def __init__(
@@ -68,6 +74,7 @@ class Rule:
         websocket: bool = False,
         build_only: bool = False,
         alias: bool = False,
+        **options: Any,
     ) -> None:
         if not isinstance(string, str) or not string.startswith("/"):
             raise ValueError(f"URL rule {string!r} must start with a slash.")
@@ -85,6 +92,10 @@ class Rule:
         #: Another URL for an endpoint some other rule names: URL building
         #: tries it only after that rule.
         self.alias = alias
+        #: The options given to the route that the core does not use, by
+        #: name, as given: public data for the batteries (``kolben.api``
+        #: reads ``status_code``, ``tags``, ``responses``, ...).
+        self.options: dict[str, Any] = options
         #: Set by the app layer: answer OPTIONS itself for this rule.
         self.provide_automatic_options = False
         #: The map the rule is bound to, once added to one.
