@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kolben import Kolben
+from kolben.api import OpenAPI
 from kolben.migrate import Migrate
 
 from .models import db
@@ -39,6 +40,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Kolben:
         app.config.from_mapping(test_config)
     db.init_app(app)
     Migrate(app, db, directory=MIGRATIONS)
+    OpenAPI(
+        app,
+        title="Authors and books",
+        version="1.0",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url="/api/redoc",
+        assets_url="/api/docs-assets",
+    )
 
     from . import api
 

@@ -1,70 +1,52 @@
 """The JSON API: authors and books, created, listed, read, changed, deleted.
 
-Lists are paged (``?page=2&per_page=10``). Errors are JSON, ``{"error":
-..., "status": ...}``; a body that fails validation answers 422 naming each
-field.
+Bodies and answers are typed (``schemas.py``): ``kolben.api`` validates
+what comes in (a bad body is a 422 locating every error) and sends what
+goes out through its model, and documents it all at ``/api/openapi.json``
+with Swagger UI at ``/api/docs``. Lists are paged (``?page=2&per_page=10``).
+Other errors are problem details too: 404 for a missing record, 409 for a
+taken name.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from kolben import Blueprint, abort, request
+from kolben import Blueprint
+from kolben.api import RequestValidationError
 from kolben.http.exceptions import HTTPException
 
 from .models import Author, Book, db
+from .schemas import (
+    AuthorDetail,
+    AuthorIn,
+    AuthorOut,
+    AuthorPage,
+    BookIn,
+    BookOut,
+    BookPage,
+    BookPatch,
+    Problem,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+#: Errors answered as problem details, documented as such.
+PROBLEM = (Problem, "application/problem+json")
+NOT_FOUND = {404: PROBLEM}
 
 
 @bp.errorhandler(HTTPException)
-def as_json(e: HTTPException) -> Any:
-    """Answer the API's errors as JSON."""
-    body: dict[str, Any] = {"error": e.description, "status": e.code}
-    if getattr(e, "fields", None):
-        body["fields"] = e.fields  # type: ignore[attr-defined]
-    return body, e.code or 500
+def as_problem(e: HTTPException) -> Any:
+    """Answer the API's HTTP errors as problem details, as kolben.api does."""
+    if isinstance(e, RequestValidationError):
+        return e  # kolben.api's own answer, every error located
+    body = Problem(title=e.name, status=e.code or 500, detail=e.description or "")
+    return body.model_dump(), e.code, {"Content-Type": "application/problem+json"}
 
 
-class Invalid(HTTPException):
-    """A body that fails validation: 422, with a message per field."""
-
-    code = 422
-    description = "The body is not valid."
-
-    def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__()
-        self.fields = fields
-
-
-def _body(
-    required: dict[str, type], optional: dict[str, type] | None = None
-) -> dict[str, Any]:
-    """Return the JSON body's fields, or answer 422 naming the bad ones."""
-    data = request.get_json()
-    if not isinstance(data, dict):
-        abort(400, description="The body must be a JSON object.")
-    fields = {**required, **(optional or {})}
-    errors = {
-        name: f"must be a {kind.__name__}"
-        for name, kind in fields.items()
-        if name in data
-        and (type(data[name]) is not kind)
-        and not (data[name] is None and name in (optional or {}))
-    }
-    errors.update({name: "is required" for name in required if name not in data})
-    for name, kind in fields.items():
-        if kind is str and isinstance(data.get(name), str) and not data[name].strip():
-            errors[name] = "must not be empty"
-    if errors:
-        raise Invalid(errors)
-    return {name: data[name] for name in fields if name in data}
-
-
-def _page(select: Any) -> dict[str, Any]:
-    page = db.paginate(select)
+def _page(page: Any) -> dict[str, Any]:
     return {
-        "items": [item.to_json() for item in page.items],
+        "items": page.items,
         "page": page.page,
         "pages": page.pages,
         "total": page.total,
@@ -72,86 +54,84 @@ def _page(select: Any) -> dict[str, Any]:
 
 
 @bp.get("/authors")
-async def list_authors() -> Any:
+async def list_authors() -> AuthorPage:
     """List the authors, a page at a time (an async view: no thread)."""
-    page = await db.apaginate(db.select(Author).order_by(Author.id))
-    return {
-        "items": [a.to_json() for a in page.items],
-        "page": page.page,
-        "pages": page.pages,
-        "total": page.total,
-    }
+    return AuthorPage.model_validate(
+        _page(await db.apaginate(db.select(Author).order_by(Author.id))),
+        from_attributes=True,
+    )
 
 
-@bp.post("/authors")
-def create_author() -> Any:
+@bp.post("/authors", status_code=201, responses={409: PROBLEM})
+def create_author(author: AuthorIn) -> AuthorOut:
     """Add an author; a name already taken answers 409."""
-    author = Author(**_body({"name": str}))
-    db.session.add(author)
+    row = Author(name=author.name)
+    db.session.add(row)
     db.session.commit()
-    return author.to_json(), 201
+    return row  # converted through AuthorOut: only its fields are sent
 
 
-@bp.get("/authors/<int:author_id>")
-def get_author(author_id: int) -> Any:
-    """Show an author, with the number of books."""
+@bp.get("/authors/<int:author_id>", responses=NOT_FOUND)
+def get_author(author_id: int) -> AuthorDetail:
+    """Show an author, with the number of their books."""
     author = db.get_or_404(Author, author_id, description="No such author.")
-    return {**author.to_json(), "books": len(author.books)}
+    return AuthorDetail(id=author.id, name=author.name, books=len(author.books))
 
 
-@bp.patch("/authors/<int:author_id>")
-def update_author(author_id: int) -> Any:
+@bp.patch("/authors/<int:author_id>", responses={**NOT_FOUND, 409: PROBLEM})
+def update_author(author_id: int, change: AuthorIn) -> AuthorOut:
     """Rename an author."""
     author = db.get_or_404(Author, author_id, description="No such author.")
-    author.name = _body({"name": str})["name"]
+    author.name = change.name
     db.session.commit()
-    return author.to_json()
+    return author  # type: ignore[no-any-return]
 
 
-@bp.delete("/authors/<int:author_id>")
+@bp.delete("/authors/<int:author_id>", status_code=204, responses=NOT_FOUND)
 def delete_author(author_id: int) -> Any:
     """Delete an author and their books."""
     db.session.delete(db.get_or_404(Author, author_id, description="No such author."))
     db.session.commit()
-    return "", 204
+    return ""
 
 
-@bp.get("/authors/<int:author_id>/books")
-def list_books(author_id: int) -> Any:
+@bp.get("/authors/<int:author_id>/books", responses=NOT_FOUND)
+def list_books(author_id: int) -> BookPage:
     """List an author's books, a page at a time."""
     db.get_or_404(Author, author_id, description="No such author.")
-    return _page(db.select(Book).filter_by(author_id=author_id).order_by(Book.id))
+    select = db.select(Book).filter_by(author_id=author_id).order_by(Book.id)
+    return BookPage.model_validate(_page(db.paginate(select)), from_attributes=True)
 
 
-@bp.post("/authors/<int:author_id>/books")
-def create_book(author_id: int) -> Any:
+@bp.post("/authors/<int:author_id>/books", status_code=201, responses=NOT_FOUND)
+def create_book(author_id: int, book: BookIn) -> BookOut:
     """Add a book to an author."""
     author = db.get_or_404(Author, author_id, description="No such author.")
-    book = Book(author=author, **_body({"title": str}, {"year": int}))
-    db.session.add(book)
+    row = Book(author=author, title=book.title, year=book.year)
+    db.session.add(row)
     db.session.commit()
-    return book.to_json(), 201
+    return row
 
 
-@bp.get("/books/<int:book_id>")
-def get_book(book_id: int) -> Any:
+@bp.get("/books/<int:book_id>", responses=NOT_FOUND)
+def get_book(book_id: int) -> BookOut:
     """Show a book."""
-    return db.get_or_404(Book, book_id, description="No such book.").to_json()
+    return db.get_or_404(Book, book_id, description="No such book.")  # type: ignore[no-any-return]
 
 
-@bp.patch("/books/<int:book_id>")
-def update_book(book_id: int) -> Any:
+@bp.patch("/books/<int:book_id>", responses=NOT_FOUND)
+def update_book(book_id: int, change: BookPatch) -> BookOut:
     """Change a book's title or year."""
     book = db.get_or_404(Book, book_id, description="No such book.")
-    for name, value in _body({}, {"title": str, "year": int}).items():
+    for name, value in change.model_dump(exclude_unset=True).items():
         setattr(book, name, value)
     db.session.commit()
-    return book.to_json()
+    return book  # type: ignore[no-any-return]
 
 
-@bp.delete("/books/<int:book_id>")
+@bp.delete("/books/<int:book_id>", status_code=204, responses=NOT_FOUND)
 def delete_book(book_id: int) -> Any:
     """Delete a book."""
     db.session.delete(db.get_or_404(Book, book_id, description="No such book."))
     db.session.commit()
-    return "", 204
+    return ""

@@ -104,6 +104,19 @@ def test_the_document_of_typed_and_untyped_routes(app: Kolben) -> None:
     assert doc["tags"] == [{"name": "items"}]
 
 
+def test_a_response_model_of_another_media_type(app: Kolben) -> None:
+    OpenAPI(app)
+
+    @app.get("/thing", responses={404: (Problem, "application/problem+json")})
+    def thing() -> str:
+        return "x"
+
+    responses = checked_document(app)["paths"]["/thing"]["get"]["responses"]
+    assert responses["404"]["content"] == {
+        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+    }
+
+
 def test_converters_become_schemas(app: Kolben) -> None:
     _shop(app)
     paths = checked_document(app)["paths"]

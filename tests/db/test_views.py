@@ -165,3 +165,13 @@ def test_sessions_are_closed_after_each_request(
     assert db._async_sessions == {}
     for engines in db._app_async_engines.get(crud, {}).values():
         assert engines[None].pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("prefix", ["", "/async"])
+@pytest.mark.parametrize("ident", [2**31, 2**63, 10**30])
+def test_a_key_past_its_columns_range_is_404(
+    client: KolbenClient, prefix: str, ident: int
+) -> None:
+    # The int converter takes any size; no row can have such a key.
+    assert client.get(f"{prefix}/users/{ident}").status_code == 404
+    assert client.post(f"{prefix}/users", json={"username": "after"}).status_code == 201

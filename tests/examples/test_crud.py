@@ -89,7 +89,14 @@ def test_create_read_update_delete(client: KolbenClient) -> None:
     assert client.get(f"/api/books/{book}").status_code == 404
     assert client.delete(f"/api/authors/{ann}").status_code == 204
     r = client.get(f"/api/authors/{ann}")
-    assert (r.status_code, r.json) == (404, {"error": "No such author.", "status": 404})
+    assert r.status_code == 404
+    assert r.headers["Content-Type"] == "application/problem+json"
+    assert r.json == {
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+        "detail": "No such author.",
+    }
 
 
 def test_deleting_an_author_deletes_their_books(client: KolbenClient) -> None:
@@ -113,26 +120,29 @@ def test_lists_are_paged(client: KolbenClient) -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "status", "fields"),
+    ("body", "status", "errors"),
     [
-        ({}, 422, {"name": "is required"}),
-        ({"name": 7}, 422, {"name": "must be a str"}),
-        ({"name": "  "}, 422, {"name": "must not be empty"}),
-        ([1, 2], 400, None),
+        ({}, 422, [(["body", "name"], "missing")]),
+        ({"name": 7}, 422, [(["body", "name"], "string_type")]),
+        ({"name": "  "}, 422, [(["body", "name"], "string_too_short")]),
+        ({"name": "x", "extra": 1}, 422, [(["body", "extra"], "extra_forbidden")]),
+        ([1, 2], 422, [(["body"], "model_type")]),
     ],
 )
-def test_bad_bodies_are_4xx_json(
-    client: KolbenClient, body: Any, status: int, fields: dict[str, str] | None
+def test_bad_bodies_are_422_locating_each_error(
+    client: KolbenClient, body: Any, status: int, errors: list[tuple[list[str], str]]
 ) -> None:
     r = client.post("/api/authors", json=body)
     assert r.status_code == status
-    assert r.json.get("fields") == fields
+    assert r.headers["Content-Type"] == "application/problem+json"
+    assert [(e["loc"], e["type"]) for e in r.json["errors"]] == errors
 
 
 def test_bad_book_fields_and_malformed_json(client: KolbenClient) -> None:
     ann = _author(client, "Ann")
-    r = client.post(f"/api/authors/{ann}/books", json={"title": "T", "year": "2013"})
-    assert (r.status_code, r.json["fields"]) == (422, {"year": "must be a int"})
+    r = client.post(f"/api/authors/{ann}/books", json={"title": "T", "year": "soon"})
+    assert r.status_code == 422
+    assert r.json["detail"].startswith("body.year: ")
     r = client.post(
         "/api/authors", data="{nope", headers={"Content-Type": "application/json"}
     )
@@ -143,4 +153,21 @@ def test_a_taken_name_is_409(client: KolbenClient) -> None:
     _author(client, "Ann")
     r = client.post("/api/authors", json={"name": "Ann"})
     assert r.status_code == 409
-    assert r.json == {"error": "A record with this name already exists.", "status": 409}
+    assert r.json["detail"] == "A record with this name already exists."
+
+
+def test_the_openapi_document_and_docs_pages(client: KolbenClient) -> None:
+    from openapi_spec_validator import validate
+
+    document = client.get("/api/openapi.json").json
+    validate(document)
+    paths = document["paths"]
+    assert set(paths) >= {
+        "/api/authors",
+        "/api/authors/{author_id}",
+        "/api/books/{book_id}",
+    }
+    create = paths["/api/authors"]["post"]
+    assert "201" in create["responses"] and "409" in create["responses"]
+    assert "422" in create["responses"]
+    assert client.get("/api/docs").status_code == 200

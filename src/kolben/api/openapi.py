@@ -383,13 +383,20 @@ def _responses(
 
 
 def _response(code: int, value: Any, schemas: _Schemas) -> dict[str, Any]:
-    """Return one entry of ``responses=``: a model, a description or an object."""
+    """Return one entry of ``responses=``: a model, a description or an object.
+
+    A model is sent as ``application/json``; ``(model, media_type)`` names
+    another type, such as ``application/problem+json`` for error details.
+    """
     if isinstance(value, dict):
         return value
     if isinstance(value, str):
         return {"description": value}
+    media_type = "application/json"
+    if isinstance(value, tuple):
+        value, media_type = value
     ref = schemas.ref(TypeAdapter(value), "serialization")
     return {
         "description": HTTP_STATUS_CODES.get(code, "Response"),
-        "content": {"application/json": {"schema": ref}},
+        "content": {media_type: {"schema": ref}},
     }

@@ -19,7 +19,7 @@ import sqlalchemy.exc as sa_exc
 
 from ..globals import current_app
 from ..helpers import abort
-from ._engines import async_driver_missing, watch_connect_failures
+from ._engines import async_driver_missing, key_out_of_range, watch_connect_failures
 from .pagination import AsyncSelectPagination
 from .session import AsyncBindSession, current_ctx
 
@@ -160,7 +160,10 @@ class AsyncMixin:
         self, entity: type[t.Any], ident: t.Any, *, description: str | None = None
     ) -> t.Any:
         """Return the row of ``entity`` with primary key ``ident``, or 404."""
-        value = await self.async_session.get(entity, ident)
+        session = self.async_session
+        if key_out_of_range(entity, ident, session.sync_session.get_bind(entity)):
+            abort(404, description=description)
+        value = await session.get(entity, ident)
         if value is None:
             abort(404, description=description)
         return value

@@ -154,3 +154,32 @@ def async_driver_missing(url: sa.URL) -> ImportError:
 def describe(url: sa.URL) -> str:
     """Return ``url`` without its password, for messages and logs."""
     return url.render_as_string(hide_password=True)
+
+
+def key_out_of_range(entity: t.Any, ident: t.Any, bind: t.Any) -> bool:
+    """Return whether no row of ``entity`` can have primary key ``ident``.
+
+    SECURITY: an integer key past its column's range (``/users/99999999999``
+    through an ``int`` converter) is not an error the client may cause: the
+    database refuses to compare it (SQLite's driver raises OverflowError,
+    PostgreSQL "integer out of range"), where the answer is simply "no such
+    row", a 404.
+    """
+    idents = ident if isinstance(ident, tuple | list) else (ident,)
+    try:
+        columns = sa.inspect(entity).primary_key
+    except sa_exc.NoInspectionAvailable:
+        return False
+    sqlite = getattr(getattr(bind, "dialect", None), "name", "") == "sqlite"
+    for column, value in zip(columns, idents, strict=False):
+        if type(value) is not int or not isinstance(column.type, sa.Integer):
+            continue
+        if sqlite or isinstance(column.type, sa.BigInteger):
+            bits = 63
+        elif isinstance(column.type, sa.SmallInteger):
+            bits = 15
+        else:
+            bits = 31
+        if not -(2**bits) <= value < 2**bits:
+            return True
+    return False

@@ -21,7 +21,12 @@ from ..globals import current_app
 from ..helpers import abort, nonblocking
 from . import _errors
 from ._async import AsyncMixin
-from ._engines import apply_driver_defaults, describe, watch_connect_failures
+from ._engines import (
+    apply_driver_defaults,
+    describe,
+    key_out_of_range,
+    watch_connect_failures,
+)
 from .model import (
     BindMixin,
     DefaultMeta,
@@ -373,7 +378,10 @@ class SQLAlchemy(AsyncMixin):
 
             user = db.get_or_404(User, user_id)
         """
-        value = self.session.get(entity, ident)
+        session = self.session()
+        if key_out_of_range(entity, ident, session.get_bind(entity)):
+            abort(404, description=description)
+        value = session.get(entity, ident)
         if value is None:
             abort(404, description=description)
         return value

@@ -25,6 +25,10 @@ class Query(sa_orm.Query[t.Any]):
         """Return the row with primary key ``ident``, or answer 404."""
         # Session.get, not the legacy Query.get, which warns under SQLAlchemy 2.
         entity: t.Any = self.column_descriptions[0]["entity"]
+        from ._engines import key_out_of_range
+
+        if key_out_of_range(entity, ident, self.session.get_bind(entity)):
+            abort(404, description=description)
         rv = self.session.get(entity, ident)
         if rv is None:
             abort(404, description=description)
