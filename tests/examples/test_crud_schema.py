@@ -35,7 +35,10 @@ def app(crud: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Kolben:
 
 def test_every_operation_conforms_to_the_document(app: Kolben) -> None:
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
-    operations = [result.ok() for result in schema.get_all_operations()]
+    operations: list[Any] = [
+        result.ok()  # type: ignore[union-attr]  # an Err fails the test here
+        for result in schema.get_all_operations()
+    ]
     assert len(operations) == 10
 
     failures: list[str] = []
