@@ -6,12 +6,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
-]
-Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
-]
+# Not blank: at least one character that is not whitespace. A pattern, not
+# stripping, so that the OpenAPI document says exactly what is accepted.
+Name = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=r"\S")]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
 Year = Annotated[int, Field(ge=-3000, le=3000)]
 
 

@@ -36,6 +36,11 @@ def postgres_url() -> str:
 @pytest.fixture
 def pg_schema() -> Iterator[dict[str, Any]]:
     """A fresh PostgreSQL schema; yields the engine options that select it."""
+    yield from fresh_schema()
+
+
+def fresh_schema() -> Iterator[dict[str, Any]]:
+    """Make a schema of its own for a test (several runs share the server)."""
     url = postgres_url()
     name = f"kolben_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from kolben import Kolben, request
 from kolben.testing import KolbenClient
 
-from .conftest import dispose, make_app, postgres_url
+from .conftest import dispose, fresh_schema, make_app, postgres_url
 from .models import User, db
 
 
@@ -35,9 +35,19 @@ def _routes(app: Kolben) -> Kolben:
 
 # --- PostgreSQL: one transaction per test ---------------------------------------
 @pytest.fixture(scope="module")
-def pg_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kolben]:
+def pg_options() -> Iterator[dict[str, Any]]:
+    """A schema of the module's own: other runs may share the server."""
+    yield from fresh_schema()
+
+
+@pytest.fixture(scope="module")
+def pg_app(
+    tmp_path_factory: pytest.TempPathFactory, pg_options: dict[str, Any]
+) -> Iterator[Kolben]:
     app = make_app(
-        tmp_path_factory.mktemp("recipe"), SQLALCHEMY_DATABASE_URI=postgres_url()
+        tmp_path_factory.mktemp("recipe"),
+        SQLALCHEMY_DATABASE_URI=postgres_url(),
+        SQLALCHEMY_ENGINE_OPTIONS=pg_options,
     )
     db.init_app(app)
     with app.app_context():
@@ -55,6 +65,7 @@ def pg_client(pg_app: Kolben, protocol: str) -> Iterator[KolbenClient]:
         connection = db.engine.connect()
         transaction = connection.begin()
         # A commit in a view releases a savepoint; nothing is really committed.
+        db.session.remove()
         db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
         try:
             yield pg_app.test_client(protocol=protocol)

@@ -175,3 +175,18 @@ def test_a_key_past_its_columns_range_is_404(
     # The int converter takes any size; no row can have such a key.
     assert client.get(f"{prefix}/users/{ident}").status_code == 404
     assert client.post(f"{prefix}/users", json={"username": "after"}).status_code == 201
+
+
+def test_requests_inside_an_app_context_share_its_session(
+    crud: Kolben, client: KolbenClient
+) -> None:
+    # As in Flask-SQLAlchemy: a test's app context is the requests' app
+    # context, and its session is removed once, when that context ends.
+    with crud.app_context():
+        outer = db.session()
+        assert client.post("/users", json={"username": "ann"}).status_code == 201
+        assert db.session() is outer
+        assert db.session.registry.has()
+    with crud.app_context():
+        assert not db.session.registry.has()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 import sqlalchemy.exc as sa_exc
 import sqlalchemy.orm as sa_orm
 
-from ..globals import app_ctx
+from ..globals import g
 
 if t.TYPE_CHECKING:
     from .extension import SQLAlchemy
@@ -110,8 +110,14 @@ def _clause_to_engine(
 
 
 def current_ctx() -> object:
-    """Return the current app context; raise outside one, saying what to do."""
-    return t.cast(t.Any, app_ctx)._get_current_object()
+    """Return what identifies the current app context; raise outside one.
+
+    That is its ``g``: a request handled inside a test's ``with
+    app.app_context():`` shares the outer context's ``g`` (and leaves the
+    app teardown to it), as it shares Flask's app context, so it shares the
+    session too, and the session is removed once, when that context ends.
+    """
+    return t.cast(t.Any, g)._get_current_object()
 
 
 def _app_ctx_id() -> int:
