@@ -50,6 +50,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "SYNC_THREADS": 40,
     # kolben: bodies larger than this are spooled to a temporary file under ASGI.
     "BODY_SPOOL_THRESHOLD": 1024 * 1024,
+    # kolben: ProxyFix's arguments, applied under both protocols; None: off.
+    "PROXY_FIX": None,
 }
 
 
