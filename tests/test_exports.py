@@ -70,7 +70,8 @@ def test_import_loads_no_battery_or_reference_framework() -> None:
         "import sys, kolben; "
         "print(sorted(m for m in ('flask', 'werkzeug', 'sqlalchemy', 'wtforms', "
         "'jwt', 'cryptography', 'argon2', 'redis', 'alembic', 'starlette', "
-        "'falcon', 'uvicorn') "
+        "'falcon', 'uvicorn', 'brotli', 'zstandard', 'flask_cors', "
+        "'flask_compress', 'flask_talisman', 'playwright') "
         "if m in sys.modules))"
     )
     out = subprocess.run(
