@@ -287,3 +287,15 @@ def test_a_coding_without_its_library_names_the_extra(
 def test_an_unknown_coding_is_an_error() -> None:
     with pytest.raises(ValueError, match="lzma"):
         Compress(create_app({"COMPRESS_ALGORITHM": ["lzma"]}))
+
+
+def test_the_benchmark_apps_answer_alike() -> None:
+    from bench import compress as bench
+
+    for build in (bench.build_kolben, bench.build_flask):
+        assert bench.check(build()) == []
+    # The check sees an app that neither compresses nor answers for CORS.
+    bare = Kolben("bare")
+    bare.add_url_rule("/report", "report", lambda: bench.REPORT)
+    bare.add_url_rule("/api/items", "items", lambda: {"items": []})
+    assert len(bench.check(bare)) == 3
