@@ -72,7 +72,8 @@ def test_import_loads_no_battery_or_reference_framework() -> None:
         "'email_validator', 'flask_wtf', 'playwright', "
         "'jwt', 'cryptography', 'argon2', 'redis', 'alembic', 'starlette', "
         "'falcon', 'uvicorn', 'limits', 'cachelib', 'flask_limiter', "
-        "'flask_caching') "
+        "'flask_caching', 'brotli', 'zstandard', 'flask_cors', "
+        "'flask_compress', 'flask_talisman') "
         "if m in sys.modules))"
     )
     out = subprocess.run(

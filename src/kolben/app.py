@@ -41,6 +41,7 @@ from .templating import (
 if TYPE_CHECKING:
     from .blueprints import Blueprint
     from .cli import KolbenCliRunner
+    from .middleware.proxy_fix import Forwarding
     from .testing import KolbenClient
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -141,6 +142,9 @@ class Kolben(DispatchMixin, URLMixin, TestingMixin, Scaffold):
         self._default_plan = _dispatch.Plan(self, None)
         self._sync_runner: SyncRunner | None = None
         self._trusted_hosts: list[str] = []
+        #: The forwarding headers ``PROXY_FIX`` trusts, applied by the
+        #: adapters before the request is built; ``None``: off.
+        self._proxy_fix: Forwarding | None = None
         self._async_funcs: dict[Callable[..., Any], bool] = {}
         self._error_pages: dict[type[HTTPException], str] = {}
         self._matches_domains = False
@@ -517,6 +521,13 @@ class Kolben(DispatchMixin, URLMixin, TestingMixin, Scaffold):
             # than on every request.
             config = self.config
             self._trusted_hosts = list(config["TRUSTED_HOSTS"] or ())
+            proxy_fix = config.get("PROXY_FIX")
+            if proxy_fix is not None and proxy_fix is not False:
+                # The one core hook of the proxies battery: both adapters
+                # apply these before they build the request.
+                from .middleware.proxy_fix import Forwarding
+
+                self._proxy_fix = Forwarding.from_config(proxy_fix)
             self._matches_domains = self.url_map.host_matching or bool(
                 self.subdomain_matching and config["SERVER_NAME"]
             )

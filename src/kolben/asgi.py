@@ -62,8 +62,8 @@ def handle(
 async def _http(
     app: Kolben, scope: dict[str, Any], receive: Receive, send: Send
 ) -> None:
-    if not app._got_first_request:
-        app._freeze()
+    if not app._got_first_request or app._proxy_fix is not None:
+        scope = _prepared(app, scope)
     announced = False
     # PERF: inlined; with no body announced there is nothing to wait for.
     for name, _ in scope.get("headers", ()):
@@ -115,6 +115,15 @@ async def _http(
         )
         return
     await _send_response(app, response, request.method, receive, send)
+
+
+def _prepared(app: Kolben, scope: dict[str, Any]) -> dict[str, Any]:
+    """Freeze the app at its first request; apply ``PROXY_FIX`` if it is set."""
+    if not app._got_first_request:
+        app._freeze()
+    if app._proxy_fix is not None:
+        return app._proxy_fix.fix_scope(scope)
+    return scope
 
 
 async def _refuse(app: Kolben, problem: str, send: Send) -> None:

@@ -54,6 +54,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     # proxy sets it (else every request gets a new one).
     "REQUEST_ID_HEADER": "X-Request-ID",
     "REQUEST_ID_TRUST_HEADER": False,
+    # kolben: ProxyFix's arguments, applied under both protocols; None: off.
+    "PROXY_FIX": None,
 }
 
 

@@ -28,6 +28,8 @@ def handle(
     """
     if not app._got_first_request:
         app._freeze()
+    if app._proxy_fix is not None:
+        app._proxy_fix.fix_environ(environ)
     # PERF: two key tests tell whether a body is announced at all.
     length = None
     if "HTTP_TRANSFER_ENCODING" in environ or "CONTENT_LENGTH" in environ:

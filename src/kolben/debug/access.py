@@ -12,9 +12,13 @@ from ..http.headers import parse_list_header
 if TYPE_CHECKING:
     from ..request import Request
 
-#: Set in the WSGI environ by Werkzeug's ``ProxyFix`` once it has applied the
-#: forwarding headers of the proxies it was told to trust.
+#: Set in the WSGI environ (or ASGI scope) by Werkzeug's or kolben's
+#: ``ProxyFix`` once it has applied the forwarding headers of the proxies it
+#: was told to trust: the values from before.
 PROXY_FIX_KEY = "werkzeug.proxy_fix.orig"
+#: Set by kolben's ``ProxyFix`` to the client address it took from
+#: ``X-Forwarded-For``, or ``None`` (``kolben.middleware.proxy_fix.FOR_KEY``).
+PROXY_FIX_FOR_KEY = "kolben.proxy_fix.for"
 
 _Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -68,8 +72,9 @@ def request_may_see_page(
       ``X-Forwarded-*``, ``X-Real-IP``), the peer is a proxy that ``allowed``
       names explicitly, and the client it forwards for is allowed too; a
       proxy on the same host would otherwise make every client look local.
-      Once Werkzeug's ``ProxyFix`` has applied the headers of the proxies it
-      trusts, the address it gives is checked instead;
+      Once ``ProxyFix`` (kolben's, the ``PROXY_FIX`` setting, or Werkzeug's)
+      has taken the client address from the proxies it trusts, that address
+      is checked instead, and the peer it came from must be allowed too;
     - the ``Host`` is a loopback name or address, or in ``trusted_hosts``:
       a DNS-rebinding page in the developer's browser names its own host.
 
@@ -82,8 +87,14 @@ def request_may_see_page(
         if not _host_is_allowed(request, trusted_hosts):
             return False
         forwarded = _forwarded_clients(request)
-        if forwarded is None or PROXY_FIX_KEY in request.environ:
+        if forwarded is None:
             return client_is_allowed(request.remote_addr, allowed)
+        peer = _peer_before_proxy_fix(request)
+        if peer is not None:
+            # The address ProxyFix set, from a peer allowed to be a proxy.
+            return client_is_allowed(peer, allowed) and client_is_allowed(
+                request.remote_addr, allowed
+            )
         if not _names_explicitly(request.remote_addr, allowed):
             return False
         return bool(forwarded) and all(
@@ -91,6 +102,23 @@ def request_may_see_page(
         )
     except Exception:
         return False
+
+
+def _peer_before_proxy_fix(request: Request) -> str | None:
+    """Return the peer whose forwarded client ProxyFix made the client, if any.
+
+    ``None`` when no ProxyFix ran, or kolben's ran without taking the address
+    from ``X-Forwarded-For`` (``x_for=0``, or fewer values than it trusts):
+    the forwarding headers then came from a peer nobody configured.
+    """
+    env = request.scope if request.scope is not None else request.environ
+    orig = env.get(PROXY_FIX_KEY)
+    if not isinstance(orig, dict):
+        return None
+    if PROXY_FIX_FOR_KEY in env and env[PROXY_FIX_FOR_KEY] is None:
+        return None
+    peer = orig.get("REMOTE_ADDR")
+    return peer if isinstance(peer, str) else None
 
 
 def _forwarded_clients(request: Request) -> list[str] | None:
