@@ -22,6 +22,7 @@ def test_exported_members() -> None:
     assert exported == {
         "Blueprint",
         "Config",
+        "ConnectionClosed",
         "Kolben",
         "Request",
         "Response",
@@ -37,6 +38,7 @@ def test_exported_members() -> None:
         "stream_template",
         "stream_template_string",
         "current_app",
+        "websocket",
         "g",
         "has_app_context",
         "has_request_context",

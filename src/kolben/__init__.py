@@ -46,6 +46,8 @@ from .templating import render_template_async as render_template_async
 from .templating import render_template_string as render_template_string
 from .templating import stream_template as stream_template
 from .templating import stream_template_string as stream_template_string
+from .websocket import ConnectionClosed as ConnectionClosed
+from .websocket import websocket as websocket
 
 __version__ = "0.1.0"
 

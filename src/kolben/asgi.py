@@ -1,4 +1,4 @@
-"""The ASGI adapter: HTTP and lifespan.
+"""The ASGI adapter: HTTP and lifespan (WebSockets: ``_asgi_websocket``).
 
 The body is received before dispatch (bounded by ``MAX_CONTENT_LENGTH`` and
 spooled to a temporary file past ``BODY_SPOOL_THRESHOLD``), so views read
@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from . import _dispatch, _pipeline, _pipeline_sync
+from . import _asgi_websocket, _dispatch, _pipeline, _pipeline_sync
 from ._app_dispatch import handle_generally
 from ._body import FailingStream, framing_problem, refuse_if_too_large, too_large
 from .ctx import AppContext
@@ -54,8 +54,7 @@ def handle(
     if kind == "lifespan":
         return _lifespan(app, receive, send)
     if kind == "websocket":
-        # No WebSocket routes yet: refuse the handshake (HTTP 403).
-        return send({"type": "websocket.close", "code": 1000})  # type: ignore[no-any-return]
+        return _asgi_websocket.serve(app, scope, receive, send)
     raise RuntimeError(f"kolben cannot serve the ASGI scope type {kind!r}.")
 
 

@@ -50,6 +50,12 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "SYNC_THREADS": 40,
     # kolben: bodies larger than this are spooled to a temporary file under ASGI.
     "BODY_SPOOL_THRESHOLD": 1024 * 1024,
+    # kolben: the largest WebSocket message a view receives; larger closes 1009.
+    "WEBSOCKET_MAX_MESSAGE_SIZE": 1024 * 1024,
+    # kolben: the origins whose pages may open WebSockets; None is the app's host.
+    "WEBSOCKET_ALLOWED_ORIGINS": None,
+    # kolben: seconds the server's shutdown waits for running background tasks.
+    "BACKGROUND_TASK_SHUTDOWN_TIMEOUT": 5.0,
 }
 
 

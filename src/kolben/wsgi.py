@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +30,7 @@ def handle(
     """
     if not app._got_first_request:
         app._freeze()
+        _note_websocket_routes(app)
     # PERF: two key tests tell whether a body is announced at all.
     length = None
     if "HTTP_TRANSFER_ENCODING" in environ or "CONTENT_LENGTH" in environ:
@@ -63,6 +66,27 @@ def handle(
     if type(body) is list and response._status_code not in _NO_BODY:
         return () if request.method == "HEAD" else body
     return _body(response, request.method, environ)
+
+
+_noted: weakref.WeakSet[Kolben] = weakref.WeakSet()
+_noted_lock = threading.Lock()
+
+
+def _note_websocket_routes(app: Kolben) -> None:
+    """Log, once per app, that its WebSocket routes cannot be served here."""
+    routes = [rule.rule for rule in app.url_map.iter_rules() if rule.websocket]
+    if not routes:
+        return
+    with _noted_lock:
+        if app in _noted:
+            return
+        _noted.add(app)
+    app.logger.error(
+        "This app has WebSocket routes (%s), but a WSGI server is serving it:"
+        " they answer 400. Serve the app with an ASGI server (uvicorn,"
+        " hypercorn) to serve them; its HTTP routes work under both.",
+        ", ".join(routes),
+    )
 
 
 def _refuse(

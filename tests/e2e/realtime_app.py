@@ -1,0 +1,97 @@
+"""The app the real-time end-to-end tests serve: WebSockets, SSE, tasks.
+
+Served by uvicorn (both WebSocket implementations), hypercorn and gunicorn
+on loopback ports; the tests talk to it with real clients.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+from kolben import Kolben, g, request, session, websocket
+
+MAX_MESSAGE_SIZE = 64 * 1024
+
+app = Kolben(__name__)
+app.config.update(
+    SECRET_KEY="e2e-realtime",
+    WEBSOCKET_MAX_MESSAGE_SIZE=MAX_MESSAGE_SIZE,
+)
+
+#: What the teardown and the generators saw; read back through /state.
+STATE: dict[str, Any] = {"torn_down": [], "closed": [], "tasks": []}
+_lock = threading.Lock()
+
+
+def _record(key: str, value: Any) -> None:
+    with _lock:
+        STATE[key].append(value)
+
+
+@app.get("/ping")
+def ping() -> str:
+    return "pong"
+
+
+@app.get("/state")
+def state() -> dict[str, Any]:
+    with _lock:
+        return {k: list(v) for k, v in STATE.items()}
+
+
+@app.get("/login")
+def login() -> str:
+    session["user"] = request.args.get("user", "ada")
+    return "ok"
+
+
+@app.websocket("/ws/echo")
+async def echo() -> None:
+    async for message in websocket:
+        await websocket.send(message)
+
+
+@app.websocket("/ws/json")
+async def echo_json() -> None:
+    while True:
+        data = await websocket.receive_json()
+        await websocket.send_json({"got": data, "user": session.get("user")})
+
+
+@app.websocket("/ws/proto")
+async def proto() -> None:
+    offered = websocket.requested_subprotocols
+    chosen = "chat.v2" if "chat.v2" in offered else None
+    await websocket.accept(subprotocol=chosen, headers={"X-Room": "lobby"})
+    await websocket.send(",".join(offered))
+
+
+@app.websocket("/ws/deny")
+async def deny() -> tuple[str, int]:
+    return "members only", 401
+
+
+@app.websocket("/ws/stream/<name>")
+async def stream(name: str) -> None:
+    g.name = name
+    n = 0
+    while True:  # until the client leaves: then send raises ConnectionClosed
+        await websocket.send(f"{name} {n}")
+        n += 1
+        await asyncio.sleep(0.01)
+
+
+@app.websocket("/ws/held")
+async def held() -> None:
+    message = await websocket.receive()
+    await websocket.send(f"ok {message!s}")
+    await websocket.receive()  # held open until the client closes
+
+
+@app.teardown_websocket
+def note_teardown(exc: BaseException | None) -> None:
+    name = g.get("name")
+    if name is not None:
+        _record("torn_down", name)
