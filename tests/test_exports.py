@@ -37,6 +37,7 @@ def test_exported_members() -> None:
         "render_template_string",
         "stream_template",
         "stream_template_string",
+        "stream_events",
         "current_app",
         "websocket",
         "g",

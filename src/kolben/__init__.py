@@ -40,6 +40,7 @@ from .signals import request_finished as request_finished
 from .signals import request_started as request_started
 from .signals import request_tearing_down as request_tearing_down
 from .signals import template_rendered as template_rendered
+from .sse import stream_events as stream_events
 from .templating import get_template_attribute as get_template_attribute
 from .templating import render_template as render_template
 from .templating import render_template_async as render_template_async

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from kolben import Kolben, g, request, session, websocket
+from kolben import Kolben, g, request, session, stream_events, websocket
 
 MAX_MESSAGE_SIZE = 64 * 1024
 
@@ -95,3 +97,44 @@ def note_teardown(exc: BaseException | None) -> None:
     name = g.get("name")
     if name is not None:
         _record("torn_down", name)
+
+
+def _ticks(name: str) -> Iterator[dict[str, Any]]:
+    try:
+        n = 0
+        while True:
+            yield {"event": "tick", "id": str(n), "data": {"n": n}}
+            n += 1
+            time.sleep(0.05)
+    finally:
+        _record("closed", name)
+
+
+async def _async_ticks(name: str) -> AsyncIterator[dict[str, Any]]:
+    try:
+        n = 0
+        while True:
+            yield {"event": "tick", "id": str(n), "data": {"n": n}}
+            n += 1
+            await asyncio.sleep(0.05)
+    finally:
+        _record("closed", name)
+
+
+@app.get("/events/sync/<name>")
+def sync_events(name: str) -> Any:
+    return stream_events(_ticks(name), ping=0.2)
+
+
+@app.get("/events/async/<name>")
+async def async_events(name: str) -> Any:
+    return stream_events(_async_ticks(name), ping=0.2)
+
+
+@app.get("/events/quiet")
+def quiet_events() -> Any:
+    def gen() -> Iterator[str]:
+        time.sleep(0.5)
+        yield "finally"
+
+    return stream_events(gen(), ping=0.1)
