@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 from . import _app_dispatch, _dispatch, _pipeline_sync, asgi, wsgi
 from ._app_dispatch import DispatchMixin
 from ._app_urls import URLMixin
+from ._background import BackgroundTasks
 from ._concurrency import NONBLOCKING, SyncRunner, call_nonblocking
 from ._internal import lazy
 from ._scaffold import Scaffold, T_teardown, find_package, setupmethod
@@ -54,7 +55,7 @@ def _coroutine_function(f: F) -> F:
     return f
 
 
-class Kolben(DispatchMixin, URLMixin, Scaffold):
+class Kolben(DispatchMixin, URLMixin, BackgroundTasks, Scaffold):
     """A kolben application: a WSGI app and an ASGI app at once.
 
     Example::

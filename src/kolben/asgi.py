@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from . import _asgi_websocket, _dispatch, _pipeline, _pipeline_sync
+from . import _asgi_websocket, _background, _dispatch, _pipeline, _pipeline_sync
 from ._app_dispatch import handle_generally
 from ._body import FailingStream, framing_problem, refuse_if_too_large, too_large
 from .ctx import AppContext
@@ -58,7 +58,9 @@ def handle(
     raise RuntimeError(f"kolben cannot serve the ASGI scope type {kind!r}.")
 
 
-async def _http(
+# PERF: every request runs this function; the buffered body's sending is
+# inlined here rather than in a helper, which is one branch too many.
+async def _http(  # noqa: C901
     app: Kolben, scope: dict[str, Any], receive: Receive, send: Send
 ) -> None:
     if not app._got_first_request:
@@ -112,8 +114,10 @@ async def _http(
                 "body": b"" if request.method == "HEAD" else b"".join(body),
             }
         )
-        return
-    await _send_response(app, response, request.method, receive, send)
+    else:
+        await _send_response(app, response, request.method, receive, send)
+    if ctx._background is not None:
+        _background.start_after_response(app, ctx)
 
 
 async def _refuse(app: Kolben, problem: str, send: Send) -> None:
@@ -381,6 +385,7 @@ async def _lifespan(app: Kolben, receive: Receive, send: Send) -> None:
         elif message["type"] == "lifespan.shutdown":
             try:
                 if started:
+                    await _background.wait_for_tasks(app)
                     for f in app.after_serving_funcs:
                         await app._call_offload(f)
             except Exception as e:

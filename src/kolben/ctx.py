@@ -98,6 +98,8 @@ class AppContext:
     _teardown_request: tuple[Callable[..., Any], ...] | None = None
     #: The WebSocket connection, in a context that serves one.
     _websocket: WebSocket | None = None
+    #: The background tasks to start once the response is sent.
+    _background: list[Any] | None = None
 
     def __init__(self, app: Kolben, request: Request | None = None) -> None:
         self.app = app

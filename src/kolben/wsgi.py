@@ -7,7 +7,7 @@ import weakref
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from . import _dispatch, _pipeline_sync
+from . import _background, _dispatch, _pipeline_sync
 from ._app_dispatch import handle_generally
 from ._body import framing_problem, refuse_if_too_large
 from ._concurrency import run_coroutine_sync
@@ -64,8 +64,13 @@ def handle(
     # PERF: a buffered body, the common case, goes to the server as the list
     # it already is.
     if type(body) is list and response._status_code not in _NO_BODY:
-        return () if request.method == "HEAD" else body
-    return _body(response, request.method, environ)
+        if request.method == "HEAD":
+            body = []
+    else:
+        body = _body(response, request.method, environ)
+    if ctx._background is not None:
+        return _background.run_after_body(app, ctx, body)
+    return body  # type: ignore[no-any-return]
 
 
 _noted: weakref.WeakSet[Kolben] = weakref.WeakSet()

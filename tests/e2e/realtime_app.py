@@ -7,6 +7,7 @@ on loopback ports; the tests talk to it with real clients.
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -138,3 +139,22 @@ def quiet_events() -> Any:
         yield "finally"
 
     return stream_events(gen(), ping=0.1)
+
+
+#: The folder the background tasks write their marker files in.
+TASK_DIR_ENV = "KOLBEN_E2E_TASK_DIR"
+
+
+def _slow_task(name: str, seconds: float) -> None:
+    time.sleep(seconds)
+    _record("tasks", name)
+    folder = os.environ.get(TASK_DIR_ENV)
+    if folder:
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as file:
+            file.write("done")
+
+
+@app.post("/task/<name>")
+def start_task(name: str) -> tuple[str, int]:
+    app.add_background_task(_slow_task, name, float(request.args["seconds"]))
+    return "accepted", 202
