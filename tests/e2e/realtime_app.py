@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from kolben import Kolben, g, request, session, stream_events, websocket
+from kolben.broadcast import Broadcast
 
 MAX_MESSAGE_SIZE = 64 * 1024
 
@@ -158,3 +159,26 @@ def _slow_task(name: str, seconds: float) -> None:
 def start_task(name: str) -> tuple[str, int]:
     app.add_background_task(_slow_task, name, float(request.args["seconds"]))
     return "accepted", 202
+
+
+#: The broadcast URL; the cross-process test sets a redis:// one.
+BROADCAST_URL_ENV = "KOLBEN_E2E_BROADCAST_URL"
+hub = Broadcast(os.environ.get(BROADCAST_URL_ENV, "memory://"))
+hub.init_app(app)
+
+
+@app.websocket("/ws/room/<room>")
+async def room(room: str) -> None:
+    async with hub.subscribe(room) as events:
+        await websocket.send("ready")
+
+        async def relay() -> None:
+            async for event in events:
+                await websocket.send(event.message)
+
+        relaying = asyncio.ensure_future(relay())
+        try:
+            async for message in websocket:
+                await hub.publish(room, str(message))
+        finally:
+            relaying.cancel()
