@@ -92,7 +92,7 @@ def test_redis_reconnects_after_the_connection_drops() -> None:
     async def go() -> None:
         assert REDIS_URL is not None
         hub = Broadcast(REDIS_URL)
-        admin = aioredis.from_url(REDIS_URL)
+        admin: Any = aioredis.from_url(REDIS_URL)
         name = channel()
         try:
             async with hub.subscribe(name) as events:
