@@ -22,6 +22,7 @@ def test_exported_members() -> None:
     assert exported == {
         "Blueprint",
         "Config",
+        "ConnectionClosed",
         "Kolben",
         "Request",
         "Response",
@@ -36,7 +37,9 @@ def test_exported_members() -> None:
         "render_template_string",
         "stream_template",
         "stream_template_string",
+        "stream_events",
         "current_app",
+        "websocket",
         "g",
         "has_app_context",
         "has_request_context",

@@ -40,12 +40,15 @@ from .signals import request_finished as request_finished
 from .signals import request_started as request_started
 from .signals import request_tearing_down as request_tearing_down
 from .signals import template_rendered as template_rendered
+from .sse import stream_events as stream_events
 from .templating import get_template_attribute as get_template_attribute
 from .templating import render_template as render_template
 from .templating import render_template_async as render_template_async
 from .templating import render_template_string as render_template_string
 from .templating import stream_template as stream_template
 from .templating import stream_template_string as stream_template_string
+from .websocket import ConnectionClosed as ConnectionClosed
+from .websocket import websocket as websocket
 
 __version__ = "0.1.0"
 

@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from . import typing as ft
 from ._internal import lazy
+from ._websocket_scaffold import WebSocketScaffold
 from .http.exceptions import HTTPException, default_exceptions
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ def find_package(import_name: str) -> tuple[str | None, str]:
     return parent, path
 
 
-class Scaffold:
+class Scaffold(WebSocketScaffold):
     """Routes, hooks and error handlers, registered by decorators.
 
     :param import_name: the name of the module that creates the object,
@@ -154,6 +155,7 @@ class Scaffold:
         self.error_handler_spec: dict[
             Scope, dict[int | None, dict[type[BaseException], ErrorHandler]]
         ] = defaultdict(lambda: defaultdict(dict))
+        self._init_websocket_hooks()
 
     def _check_setup_finished(self, f_name: str) -> None:
         raise NotImplementedError

@@ -14,6 +14,7 @@ from . import _app_dispatch, _dispatch, _pipeline_sync, asgi, wsgi
 from ._app_dispatch import DispatchMixin
 from ._app_testing import TestingMixin
 from ._app_urls import URLMixin
+from ._background import BackgroundTasks
 from ._concurrency import (
     NONBLOCKING,
     SyncRunner,
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class Kolben(DispatchMixin, URLMixin, TestingMixin, Scaffold):
+class Kolben(DispatchMixin, URLMixin, TestingMixin, BackgroundTasks, Scaffold):
     """A kolben application: a WSGI app and an ASGI app at once.
 
     Example::

@@ -1,4 +1,4 @@
-"""The ASGI adapter: HTTP and lifespan.
+"""The ASGI adapter: HTTP and lifespan (WebSockets: ``_asgi_websocket``).
 
 The body is received before dispatch (bounded by ``MAX_CONTENT_LENGTH`` and
 spooled to a temporary file past ``BODY_SPOOL_THRESHOLD``), so views read
@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from . import _dispatch, _pipeline, _pipeline_sync
+from . import _asgi_websocket, _background, _dispatch, _pipeline, _pipeline_sync
 from ._app_dispatch import handle_generally
 from ._body import FailingStream, framing_problem, refuse_if_too_large, too_large
 from .ctx import AppContext
@@ -54,12 +54,13 @@ def handle(
     if kind == "lifespan":
         return _lifespan(app, receive, send)
     if kind == "websocket":
-        # No WebSocket routes yet: refuse the handshake (HTTP 403).
-        return send({"type": "websocket.close", "code": 1000})  # type: ignore[no-any-return]
+        return _asgi_websocket.serve(app, scope, receive, send)
     raise RuntimeError(f"kolben cannot serve the ASGI scope type {kind!r}.")
 
 
-async def _http(
+# PERF: every request runs this function; the buffered body's sending is
+# inlined here rather than in a helper, which is one branch too many.
+async def _http(  # noqa: C901
     app: Kolben, scope: dict[str, Any], receive: Receive, send: Send
 ) -> None:
     if not app._got_first_request or app._proxy_fix is not None:
@@ -113,8 +114,10 @@ async def _http(
                 "body": b"" if request.method == "HEAD" else b"".join(body),
             }
         )
-        return
-    await _send_response(app, response, request.method, receive, send)
+    else:
+        await _send_response(app, response, request.method, receive, send)
+    if ctx._background is not None:
+        _background.start_after_response(app, ctx)
 
 
 def _prepared(app: Kolben, scope: dict[str, Any]) -> dict[str, Any]:
@@ -391,6 +394,7 @@ async def _lifespan(app: Kolben, receive: Receive, send: Send) -> None:
         elif message["type"] == "lifespan.shutdown":
             try:
                 if started:
+                    await _background.wait_for_tasks(app)
                     for f in app.after_serving_funcs:
                         await app._call_offload(f)
             except Exception as e:

@@ -56,6 +56,12 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "REQUEST_ID_TRUST_HEADER": False,
     # kolben: ProxyFix's arguments, applied under both protocols; None: off.
     "PROXY_FIX": None,
+    # kolben: the largest WebSocket message a view receives; larger closes 1009.
+    "WEBSOCKET_MAX_MESSAGE_SIZE": 1024 * 1024,
+    # kolben: the origins whose pages may open WebSockets; None is the app's host.
+    "WEBSOCKET_ALLOWED_ORIGINS": None,
+    # kolben: seconds the server's shutdown waits for running background tasks.
+    "BACKGROUND_TASK_SHUTDOWN_TIMEOUT": 5.0,
 }
 
 

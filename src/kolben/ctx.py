@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .response import Response
     from .routing import MapAdapter
     from .sessions import SessionMixin
+    from .websocket import WebSocket
 
 F = TypeVar("F", bound=Callable[..., Any])
 _sentinel: Any = object()
@@ -95,6 +96,10 @@ class AppContext:
     #: The request teardown functions for the matched blueprint; ``None``
     #: means the app's own.
     _teardown_request: tuple[Callable[..., Any], ...] | None = None
+    #: The WebSocket connection, in a context that serves one.
+    _websocket: WebSocket | None = None
+    #: The background tasks to start once the response is sent.
+    _background: list[Any] | None = None
 
     def __init__(self, app: Kolben, request: Request | None = None) -> None:
         self.app = app

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from . import _dispatch, _pipeline_sync
+from . import _background, _dispatch, _pipeline_sync
 from ._app_dispatch import handle_generally
 from ._body import framing_problem, refuse_if_too_large
 from ._concurrency import run_coroutine_sync
@@ -28,6 +30,7 @@ def handle(
     """
     if not app._got_first_request:
         app._freeze()
+        _note_websocket_routes(app)
     if app._proxy_fix is not None:
         app._proxy_fix.fix_environ(environ)
     # PERF: two key tests tell whether a body is announced at all.
@@ -63,8 +66,34 @@ def handle(
     # PERF: a buffered body, the common case, goes to the server as the list
     # it already is.
     if type(body) is list and response._status_code not in _NO_BODY:
-        return () if request.method == "HEAD" else body
-    return _body(response, request.method, environ)
+        if request.method == "HEAD":
+            body = []
+    else:
+        body = _body(response, request.method, environ)
+    if ctx._background is not None:
+        return _background.run_after_body(app, ctx, body)
+    return body  # type: ignore[no-any-return]
+
+
+_noted: weakref.WeakSet[Kolben] = weakref.WeakSet()
+_noted_lock = threading.Lock()
+
+
+def _note_websocket_routes(app: Kolben) -> None:
+    """Log, once per app, that its WebSocket routes cannot be served here."""
+    routes = [rule.rule for rule in app.url_map.iter_rules() if rule.websocket]
+    if not routes:
+        return
+    with _noted_lock:
+        if app in _noted:
+            return
+        _noted.add(app)
+    app.logger.error(
+        "This app has WebSocket routes (%s), but a WSGI server is serving it:"
+        " they answer 400. Serve the app with an ASGI server (uvicorn,"
+        " hypercorn) to serve them; its HTTP routes work under both.",
+        ", ".join(routes),
+    )
 
 
 def _refuse(

@@ -86,7 +86,24 @@ def free_port() -> int:
 WIRE_SERVERS = ["uvicorn-h11", "uvicorn-httptools", "granian-wsgi"]
 
 
+#: ASGI servers with WebSockets: uvicorn with each of its two WebSocket
+#: implementations, and hypercorn.
+WEBSOCKET_SERVERS = ["uvicorn-websockets", "uvicorn-wsproto", "hypercorn"]
+
+
 def _command(name: str, port: int, app: str, threads: int) -> list[str]:
+    if name in ("uvicorn-websockets", "uvicorn-wsproto"):
+        return [
+            *(sys.executable, "-m", "uvicorn", "--host", HOST, "--port", str(port)),
+            *("--lifespan", "on", "--ws", name.removeprefix("uvicorn-"), app),
+        ]
+    if name == "hypercorn":
+        return [
+            *(sys.executable, "-m", "hypercorn", "--bind", f"{HOST}:{port}"),
+            # "asgi:": Python 3.11 cannot mark the dual WSGI/ASGI object as a
+            # coroutine function, so hypercorn would guess WSGI.
+            *("--graceful-timeout", "5", f"asgi:{app}"),
+        ]
     if name.startswith("uvicorn"):
         parser = ("--http", name.removeprefix("uvicorn-")) if "-" in name else ()
         return [

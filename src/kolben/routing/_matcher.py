@@ -34,7 +34,7 @@ from ._compiler import (
     method_table,
 )
 from .converters import ValidationError
-from .exceptions import RequestRedirect, WebsocketMismatch
+from .exceptions import HTTP_TO_WEBSOCKET_RULE, RequestRedirect, WebsocketMismatch
 from .rules import Rule, bound_of
 
 __all__ = ["Matcher"]
@@ -213,7 +213,7 @@ class Matcher:
         if seen.methods:
             raise MethodNotAllowed(valid_methods=sorted(seen.methods))
         if seen.websocket_mismatch:
-            raise WebsocketMismatch()
+            raise WebsocketMismatch(None if websocket else HTTP_TO_WEBSOCKET_RULE)
         raise NotFound()
 
     def allowed_methods(self, path: str, domain: str) -> set[str]:

@@ -46,6 +46,15 @@ class WebsocketMismatch(BadRequest):
     )
 
 
+#: The 400's message for an HTTP request to a WebSocket rule: served under
+#: WSGI, the only way such a request comes.
+HTTP_TO_WEBSOCKET_RULE = (
+    "This route is a WebSocket route: it needs an ASGI server (uvicorn,"
+    " hypercorn, granian in ASGI mode) and a WebSocket client. A WSGI server"
+    " cannot serve WebSockets."
+)
+
+
 class BuildError(RoutingException, LookupError):
     """No rule could build a URL for an endpoint with the given values.
 

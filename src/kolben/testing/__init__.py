@@ -18,6 +18,8 @@ from ._client import TestResponse as TestResponse
 from ._spec import RequestSpec as RequestSpec
 from ._spec import build_environ as build_environ
 from ._spec import build_spec as build_spec
+from ._websocket import TestWebSocket as TestWebSocket
+from ._websocket import WebSocketDenied as WebSocketDenied
 
 __all__ = [
     "ClientRedirectError",
@@ -27,6 +29,8 @@ __all__ = [
     "Protocol",
     "RequestSpec",
     "TestResponse",
+    "TestWebSocket",
+    "WebSocketDenied",
     "build_environ",
     "build_spec",
 ]

@@ -30,6 +30,7 @@ from ..request import Request
 from ..response import Response
 from ._builder import EnvironBuilder, _seekable
 from ._spec import RequestSpec
+from ._websocket import TestWebSocket
 
 if TYPE_CHECKING:
     from contextvars import Token
@@ -434,6 +435,47 @@ class KolbenClient:
     def trace(self, *args: Any, **kw: Any) -> TestResponse:
         """Send a TRACE request; see :meth:`open`."""
         return self.open(*args, method="TRACE", **kw)
+
+    def websocket(
+        self,
+        path: str,
+        *,
+        subprotocols: list[str] | None = None,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> TestWebSocket:
+        """Open a WebSocket to the app's ASGI side, for a ``with`` block.
+
+        Example::
+
+            with client.websocket("/echo") as ws:
+                ws.send("hi")
+                assert ws.receive() == "hi"
+
+        The client's cookies go with the handshake. A refused handshake
+        raises :class:`~kolben.testing.WebSocketDenied` with its response.
+
+        :param path: the path and query string.
+        :param subprotocols: the subprotocols to offer.
+        :param headers: handshake headers (``Origin``, say).
+        :param kwargs: further :class:`EnvironBuilder` arguments.
+        """
+        environ = self._environ_for((path,), {"headers": headers, **kwargs})
+        self._add_cookies(environ)
+        environ[PROPAGATE_KEY] = True
+        scope = RequestSpec.from_environ(environ).to_scope()
+        scope.pop("method", None)
+        scope["type"] = "websocket"
+        scope["scheme"] = "wss" if scope["scheme"] == "https" else "ws"
+        scope["subprotocols"] = list(subprotocols or ())
+        scope["extensions"] = {"websocket.http.response": {}}
+
+        def refusal(status: str, fields: list[tuple[str, str]], body: bytes) -> Any:
+            response = self.response_wrapper(None, status, Headers(fields))
+            response.response = [body]
+            return response
+
+        return TestWebSocket(self.application, scope, refusal)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.application!r} {self.protocol}>"
