@@ -28,11 +28,9 @@ def handle(
     The whole pipeline runs in the calling thread; async hooks and views run
     on the worker's event loop while this thread waits.
     """
-    if not app._got_first_request:
-        app._freeze()
-        _note_websocket_routes(app)
-    if app._proxy_fix is not None:
-        app._proxy_fix.fix_environ(environ)
+    # PERF: one test on the common path, where neither applies.
+    if app._proxy_fix is not None or not app._got_first_request:
+        _prepare(app, environ)
     # PERF: two key tests tell whether a body is announced at all.
     length = None
     if "HTTP_TRANSFER_ENCODING" in environ or "CONTENT_LENGTH" in environ:
@@ -73,6 +71,15 @@ def handle(
     if ctx._background is not None:
         return _background.run_after_body(app, ctx, body)
     return body  # type: ignore[no-any-return]
+
+
+def _prepare(app: Kolben, environ: dict[str, Any]) -> None:
+    """Freeze the app at its first request; apply ``PROXY_FIX``."""
+    if not app._got_first_request:
+        app._freeze()
+        _note_websocket_routes(app)
+    if app._proxy_fix is not None:
+        app._proxy_fix.fix_environ(environ)
 
 
 _noted: weakref.WeakSet[Kolben] = weakref.WeakSet()
