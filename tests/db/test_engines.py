@@ -101,6 +101,8 @@ def test_in_memory_sqlite_is_one_database_for_threads_and_async(
 def test_postgresql_urls_use_psycopg_unless_they_name_asyncpg(
     tmp_path: Path,
 ) -> None:
+    import kolben.db._engines as engines
+
     url = postgres_url()
     db = SQLAlchemy()
     app = make_app(
@@ -122,7 +124,9 @@ def test_postgresql_urls_use_psycopg_unless_they_name_asyncpg(
     with app.app_context():
         assert db.engine.url.drivername == "postgresql+psycopg"
         assert db.engines["fast"].url.drivername == "postgresql+psycopg"
-        assert db.engine.pool._pre_ping
+        # Idle connections are checked by kolben, not on every checkout.
+        assert not db.engine.pool._pre_ping
+        assert sa.event.contains(db.engine, "checkin", engines._checked_in)
     assert asyncio.run(check()) == ["postgresql+psycopg", "postgresql+asyncpg"]
     dispose(db, app)
 
@@ -273,3 +277,40 @@ def test_http_errors_can_be_turned_off(tmp_path: Path) -> None:
         return {"n": db.session.scalar(sa.text("select 1"))}
 
     assert app.test_client().get("/").status_code == 500
+
+
+def test_idle_connections_are_checked_and_replaced_when_dead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kolben.db._engines as engines
+
+    url = postgres_url()
+    db = SQLAlchemy()
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=url)
+    db.init_app(app)
+    pings: list[int] = []
+    with app.app_context():
+        dialect = db.engine.dialect
+        real_ping = dialect.do_ping
+
+        def counted(conn: Any) -> bool:
+            pings.append(1)
+            return real_ping(conn)
+
+        monkeypatch.setattr(dialect, "do_ping", counted)
+        pid = db.session.scalar(sa.text("select pg_backend_pid()"))
+    # In steady use: no ping.
+    with app.app_context():
+        assert db.session.scalar(sa.text("select pg_backend_pid()")) == pid
+    assert pings == []
+    # The server ends the pooled connection while it is idle.
+    killer = sa.create_engine(url.replace("postgresql:", "postgresql+psycopg:"))
+    with killer.begin() as conn:
+        conn.execute(sa.text("select pg_terminate_backend(:pid)"), {"pid": pid})
+    killer.dispose()
+    monkeypatch.setattr(engines, "PING_AFTER_IDLE", 0.0)
+    with app.app_context():
+        # The check finds it dead; the request gets a fresh one, no error.
+        assert db.session.scalar(sa.text("select pg_backend_pid()")) != pid
+    assert pings == [1]
+    dispose(db, app)
