@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,6 +20,9 @@ from pydantic import BaseModel
 from kolben import Kolben
 from kolben.api import OpenAPI, Query
 from tests.e2e._live import HOST, LiveServer, start_server, stop_server
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
@@ -69,9 +72,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     stop_server(live)
 
 
-def _open(server: LiveServer, path: str, selector: str) -> tuple[list[str], list[str]]:
+def _open(
+    page: Page, server: LiveServer, path: str, selector: str
+) -> tuple[list[str], list[str]]:
     """Load ``path``; return the texts of ``selector`` and the refused URLs."""
-    from playwright.sync_api import Route, sync_playwright
+    from playwright.sync_api import Route
 
     outside: list[str] = []
 
@@ -84,30 +89,24 @@ def _open(server: LiveServer, path: str, selector: str) -> tuple[list[str], list
             outside.append(url)
             route.abort()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--headless"]
-        )
-        try:
-            page = browser.new_page()
-            page.route("**/*", only_loopback)
-            page.goto(server.url + path)
-            page.wait_for_selector(selector, timeout=15_000)
-            texts = [t.strip() for t in page.locator(selector).all_inner_texts()]
-        finally:
-            browser.close()
+    page.route("**/*", only_loopback)
+    page.goto(server.url + path)
+    page.wait_for_selector(selector, timeout=15_000)
+    texts = [t.strip() for t in page.locator(selector).all_inner_texts()]
     return texts, outside
 
 
-def test_swagger_ui_lists_the_operations_offline(server: LiveServer) -> None:
-    texts, outside = _open(server, "/docs", ".opblock-summary-path")
+def test_swagger_ui_lists_the_operations_offline(
+    page: Page, server: LiveServer
+) -> None:
+    texts, outside = _open(page, server, "/docs", ".opblock-summary-path")
     paths = {t.replace("\u200b", "") for t in texts}
     assert paths == {"/ping", "/items", "/items/{item_id}"}
     assert outside == []
 
 
-def test_redoc_lists_the_operations_offline(server: LiveServer) -> None:
-    texts, outside = _open(server, "/redoc", "h2")
+def test_redoc_lists_the_operations_offline(page: Page, server: LiveServer) -> None:
+    texts, outside = _open(page, server, "/redoc", "h2")
     assert {"Create an item.", "Read an item."} <= set(texts)
     assert outside == []
 
