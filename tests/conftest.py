@@ -7,7 +7,9 @@ adapter and once through the ASGI adapter.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import uuid
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -50,6 +52,34 @@ def make_client(protocol: str) -> Callable[[Kolben], KolbenClient]:
         return app.test_client(protocol=protocol)
 
     return make
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis server's URL; the test is skipped without one."""
+    url = os.environ.get("KOLBEN_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("KOLBEN_TEST_REDIS_URL is not set: no Redis server to use")
+    return url
+
+
+@pytest.fixture
+def key_prefix(redis_url: str) -> Iterator[str]:
+    """A Redis key prefix of this test's own; its keys are deleted afterwards.
+
+    Other suites run against the same server, so no test shares a key.
+    """
+    import redis
+
+    prefix = f"kolben-test-{uuid.uuid4().hex}"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = list(client.scan_iter(match=f"*{prefix}*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 def pytest_collection_modifyitems(
