@@ -56,75 +56,72 @@ class DefaultMetrics:
         self.labels = labels
         self.excluded_paths = excluded_paths
         self._children: dict[tuple[Any, ...], tuple[Any, Any]] = {}
-        self._untracked: dict[tuple[int, str | None], bool] = {}
 
     def install(self, app: Any) -> None:
         """Register the hooks on ``app``: first to run, and last to finish."""
+        untracked: dict[str | None, bool] = {}
+        children = self._children
+        labels, paths = self.labels, self.excluded_paths
+        group_by: Any = self.group_by
+        by_attribute = not callable(group_by)
+        current_request = request._get_current_object
+
+        def tracked(req: Any) -> bool:
+            rule = req.url_rule
+            endpoint = rule.endpoint if rule is not None else None
+            skip = untracked.get(endpoint)
+            if skip is None:
+                view = app.view_functions.get(endpoint) if endpoint else None
+                skip = untracked[endpoint] = bool(
+                    getattr(view, DO_NOT_TRACK, False)
+                    or getattr(view, EXCLUDE_ALL, False)
+                )
+            return not skip and not (paths and any(p.match(req.path) for p in paths))
 
         # PERF: neither hook does I/O (in multiprocess mode a value is a
-        # write to a memory map), so async views record on the loop.
+        # write to a memory map), so async views record on the loop; what
+        # they read is bound here, once per app, and the label children of
+        # each combination are kept rather than looked up with labels().
         @nonblocking
         def start_timer() -> None:
-            request._get_current_object().__dict__[_START] = default_timer()
+            current_request().__dict__[_START] = default_timer()
 
         @nonblocking
         def record(response: Any) -> Any:
-            self.record(app, response)
+            req = current_request()
+            start = req.__dict__.get(_START)
+            if start is None or not tracked(req):
+                return response
+            status = response.status_code
+            group = getattr(req, group_by) if by_attribute else group_by(req)
+            key = (req.method, group, status)
+            if labels.names:
+                key += labels.values_for(response)
+            pair = children.get(key)
+            if pair is None:
+                pair = children[key] = self._children_for(key)
+            pair[0].observe(default_timer() - start)
+            pair[1].inc()
             return response
 
         def record_exception(sender: Any, exception: BaseException, **_: Any) -> None:
-            self.record_exception(app)
+            req = current_request()
+            if tracked(req):
+                response = (
+                    app.response_class(status=500) if labels.needs_response else None
+                )
+                values = labels.values_for(response)
+                self.exceptions.labels(req.method, 500, *values).inc()
 
         app.before_request_funcs.setdefault(None, []).insert(0, start_timer)
         # After-request hooks run last registered first: this one runs last.
         app.after_request_funcs.setdefault(None, []).insert(0, record)
         got_request_exception.connect(record_exception, app, weak=False)
 
-    def _tracked(self, app: Any, req: Any) -> bool:
-        """Whether the request's endpoint and path are recorded."""
-        endpoint = req.url_rule.endpoint if req.url_rule is not None else None
-        key = (id(app), endpoint)
-        untracked = self._untracked.get(key)
-        if untracked is None:
-            view = app.view_functions.get(endpoint) if endpoint else None
-            untracked = bool(
-                getattr(view, DO_NOT_TRACK, False) or getattr(view, EXCLUDE_ALL, False)
-            )
-            self._untracked[key] = untracked
-        if untracked:
-            return False
-        paths = self.excluded_paths
-        return not (paths and any(p.match(req.path) for p in paths))
-
-    def _group(self, req: Any) -> Any:
-        group_by = self.group_by
-        return group_by(req) if callable(group_by) else getattr(req, group_by)
-
-    def record(self, app: Any, response: Any) -> None:
-        """Observe the request's duration and count it, with its status."""
-        req = request._get_current_object()
-        start = req.__dict__.get(_START)
-        if start is None or not self._tracked(app, req):
-            return
-        status = response.status_code
-        key = (req.method, self._group(req), status, *self.labels.values_for(response))
-        children = self._children.get(key)
-        if children is None:
-            method, group, _, *values = key
-            children = (
-                self.duration.labels(method, group, status, *values),
-                self.total.labels(method, status, *values),
-            )
-            self._children[key] = children
-        children[0].observe(max(default_timer() - start, 0.0))
-        children[1].inc()
-
-    def record_exception(self, app: Any) -> None:
-        """Count an exception that escaped the view as a 500."""
-        req = request._get_current_object()
-        if not self._tracked(app, req):
-            return
-        response = (
-            app.response_class(status=500) if self.labels.needs_response else None
+    def _children_for(self, key: tuple[Any, ...]) -> tuple[Any, Any]:
+        """Return the duration and count children of a label combination."""
+        method, group, status, *values = key
+        return (
+            self.duration.labels(method, group, status, *values),
+            self.total.labels(method, status, *values),
         )
-        self.exceptions.labels(req.method, 500, *self.labels.values_for(response)).inc()
