@@ -266,3 +266,31 @@ def test_the_default_registry_is_prometheus_clients() -> None:
 
     metrics = PrometheusMetrics(None, export_defaults=False)
     assert metrics.registry is REGISTRY
+
+
+def test_export_defaults_by_hand(protocol: str) -> None:
+    app = Kolben(__name__)
+    metrics = PrometheusMetrics(
+        app, registry=CollectorRegistry(), export_defaults=False
+    )
+
+    @app.get("/users/<int:id>")
+    def user(id: int) -> str:
+        return "user"
+
+    metrics.export_defaults(group_by_endpoint=True, prefix="by_hand", app=app)
+    client = app.test_client(protocol=protocol)
+    client.get("/users/1")
+    text = scrape(client)
+    assert (
+        value(text, "by_hand_http_request_duration_seconds_count", endpoint="user") == 1
+    )
+
+
+def test_the_hooks_run_on_the_event_loop() -> None:
+    from kolben._concurrency import NONBLOCKING
+
+    app, _ = make_app()
+    hooks = [*app.before_request_funcs[None], *app.after_request_funcs[None]]
+    assert len(hooks) == 2
+    assert all(getattr(hook, NONBLOCKING, False) for hook in hooks)

@@ -140,3 +140,19 @@ def test_the_directory_must_be_set(
     # The old name still works, as prometheus_client says when it reads it.
     with pytest.warns(DeprecationWarning, match="PROMETHEUS_MULTIPROC_DIR"):
         assert GunicornPrometheusMetrics().should_start_http_server()
+
+
+def test_the_internal_classes_serve_no_port_of_their_own(
+    as_worker: Callable[[int], None], unused_port: int
+) -> None:
+    import socket
+
+    as_worker(401)
+    app = worker_app(MultiprocessInternalPrometheusMetrics)
+    client = app.test_client()
+    client.get("/work")
+    assert value(client.get("/metrics").text, "flask_http_request_total") == 1
+    metrics = app.extensions["metrics"]
+    metrics.start_http_server(unused_port, "127.0.0.1")
+    with socket.socket() as sock, pytest.raises(ConnectionRefusedError):
+        sock.connect(("127.0.0.1", unused_port))

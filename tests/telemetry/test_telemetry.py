@@ -215,3 +215,29 @@ def test_the_names_are_those_flasks_instrumentation_gives(
 def test_instrumenting_twice_is_refused(app) -> None:
     with pytest.raises(RuntimeError, match="instrumented already"):
         KolbenInstrumentor().instrument_app(app)
+
+
+def test_spans_not_recorded_are_left_alone(protocol, exporter) -> None:
+    from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+
+    app = build(Kolben(__name__))
+    provider = TracerProvider(sampler=ALWAYS_OFF)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    KolbenInstrumentor().instrument_app(app, tracer_provider=provider)
+    client = app.test_client(protocol=protocol)
+    assert client.get("/users/4").status_code == 200
+    assert client.get("/boom").status_code == 500
+    assert exporter.get_finished_spans() == ()
+
+
+def test_without_the_middlewares_the_error_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    # None in sys.modules makes a module look uninstalled.
+    monkeypatch.setitem(sys.modules, "opentelemetry.instrumentation.wsgi", None)
+    app = build(Kolben(__name__))
+    with pytest.raises(ImportError, match=r"pip install kolben\[telemetry\]"):
+        KolbenInstrumentor().instrument_app(app)
+    assert "telemetry" not in app.extensions
