@@ -1,6 +1,7 @@
 """Metrics across two real gunicorn workers, through prometheus_client's files.
 
-gunicorn serves ``tests/metrics/served_app.py`` with two sync workers and
+gunicorn serves ``tests/metrics/served_app.py`` with two workers (sync ones
+for WSGI, then uvicorn's for ASGI) and
 ``PROMETHEUS_MULTIPROC_DIR`` in a temporary directory; whichever worker
 answers ``/metrics``, its counts are those of both.
 """
@@ -35,8 +36,11 @@ class Gunicorn:
         self.log = log
 
 
-@pytest.fixture(scope="module")
-def gunicorn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gunicorn]:
+@pytest.fixture(scope="module", params=["sync", "uvicorn_worker.UvicornWorker"])
+def gunicorn(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Gunicorn]:
+    """gunicorn with two workers: sync ones (WSGI), or uvicorn's (ASGI)."""
     base = tmp_path_factory.mktemp("gunicorn-metrics")
     multiproc = base / "prometheus"
     multiproc.mkdir()
@@ -49,7 +53,7 @@ def gunicorn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gunicorn]:
         "PYTHONUNBUFFERED": "1",
     }
     command = [
-        *(sys.executable, "-m", "gunicorn", "-w", "2", "-k", "sync"),
+        *(sys.executable, "-m", "gunicorn", "-w", "2", "-k", request.param),
         *("-b", f"127.0.0.1:{port}", "--graceful-timeout", "5"),
         *("-c", "tests/metrics/gunicorn_conf.py", "--no-control-socket"),
         "tests.metrics.served_app:app",
