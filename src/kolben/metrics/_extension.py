@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import inspect
 import os
 import re
 import ssl as ssl_module
@@ -11,7 +9,6 @@ import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from importlib.metadata import version
-from timeit import default_timer
 from typing import Any, TypeVar
 
 from prometheus_client import (
@@ -27,9 +24,9 @@ from prometheus_client.exposition import choose_encoder
 
 from ..globals import current_app, request
 from ..helpers import make_response
-from ..http.exceptions import HTTPException
 from ._defaults import DO_NOT_TRACK, EXCLUDE_ALL, DefaultMetrics
 from ._labels import Labels
+from ._tracker import Tracker
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,6 +39,41 @@ def _multiprocess() -> bool:
     return "PROMETHEUS_MULTIPROC_DIR" in os.environ or (
         "prometheus_multiproc_dir" in os.environ
     )
+
+
+def _deprecated_arguments(
+    kwargs: dict[str, Any],
+    default_labels: dict[str, Any],
+    group_by: str | Callable[[Any], Any],
+) -> str | Callable[[Any], Any]:
+    """Apply the exporter's deprecated arguments, with its warnings.
+
+    ``static_labels`` adds to ``default_labels``; ``group_by_endpoint=True``
+    is ``group_by="endpoint"``, which is returned.
+
+    :raises TypeError: an argument neither takes.
+    """
+    static = kwargs.pop("static_labels", None)
+    if static:
+        warnings.warn(
+            "The `static_labels` argument of `PrometheusMetrics` is"
+            " deprecated: use `default_labels`.",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        for key, value in static.items():
+            default_labels.setdefault(key, value)
+    if kwargs.pop("group_by_endpoint", None) is True:
+        warnings.warn(
+            "The `group_by_endpoint` argument of `PrometheusMetrics` is"
+            " deprecated: use `group_by='endpoint'`.",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        group_by = "endpoint"
+    if kwargs:
+        raise TypeError(f"Unexpected arguments: {', '.join(sorted(kwargs))}.")
+    return group_by
 
 
 class PrometheusMetrics:
@@ -112,26 +144,7 @@ class PrometheusMetrics:
         self.buckets = buckets
         self.version = version("kolben")
         self.registry = registry if registry is not None else REGISTRY
-        static = kwargs.pop("static_labels", None)
-        if static:
-            warnings.warn(
-                "The `static_labels` argument of `PrometheusMetrics` is"
-                " deprecated: use `default_labels`.",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-            for key, value in static.items():
-                self._default_labels.setdefault(key, value)
-        if kwargs.pop("group_by_endpoint", None) is True:
-            warnings.warn(
-                "The `group_by_endpoint` argument of `PrometheusMetrics` is"
-                " deprecated: use `group_by='endpoint'`.",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-            group_by = "endpoint"
-        if kwargs:
-            raise TypeError(f"Unexpected arguments: {', '.join(sorted(kwargs))}.")
+        group_by = _deprecated_arguments(kwargs, self._default_labels, group_by)
         self.group_by = group_by or "path"
         if isinstance(excluded_paths, str):
             excluded_paths = [excluded_paths]
@@ -428,7 +441,7 @@ class PrometheusMetrics:
         combined = self._combined(labels)
         if initial and combined.names and combined.static is not None:
             metric.labels(*combined.static)
-        tracker = _Tracker(self, metric, combined, call, before)
+        tracker = Tracker(self, metric, combined, call, before)
         return tracker.decorate
 
     @staticmethod
@@ -497,87 +510,3 @@ class PrometheusMetrics:
             gauge = gauge.labels(**labels)
         gauge.set(1)
         return gauge
-
-
-class _Tracker:
-    """What a metric decorator does around one view, sync or async."""
-
-    def __init__(
-        self,
-        metrics: PrometheusMetrics,
-        metric: Any,
-        labels: Labels,
-        call: Callable[[Any, float], None],
-        before: Callable[[Any], None] | None,
-    ) -> None:
-        self.metrics = metrics
-        self.metric = metric
-        self.labels = labels
-        self.call = call
-        self.before = before
-
-    def _excluded(self, wrapper: Any) -> bool:
-        if getattr(wrapper, EXCLUDE_ALL, False):
-            return True
-        paths = self.metrics.excluded_paths
-        if paths and self.metrics.exclude_user_defaults:
-            return any(p.match(request.path) for p in paths)
-        return False
-
-    def _child(self, response: Any) -> Any:
-        if not self.labels.names:
-            return self.metric
-        return self.metric.labels(*self.labels.values_for(response))
-
-    def _start(self) -> Any:
-        if self.before is None:
-            return None
-        metric = self._child(None)
-        self.before(metric)
-        return metric
-
-    def _finish(self, metric: Any, started: float, rv: Any, error: Any) -> Any:
-        elapsed = max(default_timer() - started, 0.0)
-        if metric is None:
-            if error is not None:
-                code = error.code if isinstance(error, HTTPException) else 500
-                response = current_app.response_class(status=code or 500)
-            elif self.labels.needs_response:
-                rv = response = self.metrics._response_converter(rv)
-            else:
-                response = rv
-            metric = self._child(response)
-        self.call(metric, elapsed)
-        return rv
-
-    def decorate(self, f: F) -> F:
-        """Wrap ``f``, keeping it a coroutine function if it is one."""
-        if inspect.iscoroutinefunction(f):
-
-            @functools.wraps(f)
-            async def run_async(*args: Any, **kwargs: Any) -> Any:
-                if self._excluded(run_async):
-                    return await f(*args, **kwargs)
-                metric, started = self._start(), default_timer()
-                try:
-                    rv = await f(*args, **kwargs)
-                except Exception as e:
-                    self._finish(metric, started, None, e)
-                    raise
-                return self._finish(metric, started, rv, None)
-
-            return run_async  # type: ignore[return-value]
-
-        @functools.wraps(f)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            if self._excluded(run):
-                return f(*args, **kwargs)
-            metric, started = self._start(), default_timer()
-            try:
-                rv = f(*args, **kwargs)
-            except Exception as e:
-                self._finish(metric, started, None, e)
-                raise
-            return self._finish(metric, started, rv, None)
-
-        return run  # type: ignore[return-value]

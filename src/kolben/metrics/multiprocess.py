@@ -51,6 +51,10 @@ class MultiprocessPrometheusMetrics(PrometheusMetrics):
     """
 
     def __init__(self, app: Any = None, **kwargs: Any) -> None:
+        """Take :class:`~kolben.metrics.PrometheusMetrics`' arguments but ``path``.
+
+        :raises ValueError: ``PROMETHEUS_MULTIPROC_DIR`` is not a directory.
+        """
         _check_multiproc_env_var()
         registry = kwargs.pop("registry", None) or CollectorRegistry()
         MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
@@ -77,6 +81,7 @@ class MultiprocessInternalPrometheusMetrics(MultiprocessPrometheusMetrics):
     """Metrics of several processes, served by the app itself at ``path``."""
 
     def __init__(self, app: Any = None, path: str = "/metrics", **kwargs: Any) -> None:
+        """Serve every process's metrics at ``path`` on the app."""
         super().__init__(app=app, **kwargs)
         if app is not None:
             self.register_endpoint(path)
@@ -138,6 +143,7 @@ class GunicornInternalPrometheusMetrics(GunicornPrometheusMetrics):
     """
 
     def __init__(self, app: Any = None, path: str = "/metrics", **kwargs: Any) -> None:
+        """Serve every process's metrics at ``path`` on the app."""
         super().__init__(app=app, **kwargs)
         if app is not None:
             self.register_endpoint(path)
