@@ -294,3 +294,29 @@ def test_the_hooks_run_on_the_event_loop() -> None:
     hooks = [*app.before_request_funcs[None], *app.after_request_funcs[None]]
     assert len(hooks) == 2
     assert all(getattr(hook, NONBLOCKING, False) for hook in hooks)
+
+
+def test_one_instance_records_several_apps(protocol: str) -> None:
+    metrics = PrometheusMetrics.for_app_factory(registry=CollectorRegistry())
+    clients = []
+    for name in ("first", "second"):
+        app = Kolben(name)
+        app.add_url_rule("/", "index", lambda: "hi")
+        metrics.init_app(app)
+        clients.append(app.test_client(protocol=protocol))
+    for client in clients:
+        client.get("/")
+    assert value(scrape(clients[0]), "flask_http_request_total", status="200") == 2
+
+
+def test_an_untracked_view_that_raises_is_not_counted(protocol: str) -> None:
+    app, metrics = make_app()
+
+    @app.get("/quiet-failure")
+    @metrics.do_not_track()
+    def quiet_failure() -> str:
+        raise RuntimeError("not counted")
+
+    client = app.test_client(protocol=protocol)
+    assert client.get("/quiet-failure").status_code == 500
+    assert value(scrape(client), "flask_http_request_exceptions_total") == 0
