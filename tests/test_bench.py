@@ -326,3 +326,13 @@ def test_production_apps_answer_alike() -> None:
 
     assert production.check(production.build_kolben()) == []
     assert production.check(production.build_flask()) == []
+
+
+def test_metrics_bench_apps_answer_and_count() -> None:
+    from bench import metrics
+
+    for name in metrics.APPS:
+        app = metrics.build(name)
+        assert metrics.check(app) == []
+        if "+" in name:
+            assert metrics.counted(app) == 1

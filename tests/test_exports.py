@@ -76,7 +76,8 @@ def test_import_loads_no_battery_or_reference_framework() -> None:
         "'jwt', 'cryptography', 'argon2', 'redis', 'alembic', 'starlette', "
         "'falcon', 'uvicorn', 'limits', 'cachelib', 'flask_limiter', "
         "'flask_caching', 'brotli', 'zstandard', 'flask_cors', "
-        "'flask_compress', 'flask_talisman') "
+        "'flask_compress', 'flask_talisman', 'prometheus_client', "
+        "'prometheus_flask_exporter', 'opentelemetry') "
         "if m in sys.modules))"
     )
     out = subprocess.run(
@@ -142,6 +143,8 @@ def test_flasks_modules_are_attributes_after_a_plain_import() -> None:
     [
         ("kolben.limiter", "limits", "limiter"),
         ("kolben.caching", "cachelib", "caching"),
+        ("kolben.metrics", "prometheus_client", "metrics"),
+        ("kolben.telemetry", "opentelemetry", "telemetry"),
     ],
 )
 def test_battery_without_its_library_names_the_extra(
