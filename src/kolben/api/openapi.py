@@ -60,6 +60,17 @@ VALIDATION_PROBLEM = {
 }
 
 
+#: The 422 response of a validating operation, unless the app names its own.
+_DEFAULT_422 = {
+    "description": "Validation error",
+    "content": {
+        "application/problem+json": {
+            "schema": {"$ref": REF_TEMPLATE.format(model="ValidationProblem")}
+        }
+    },
+}
+
+
 class _Ref:
     """A schema to fill in once every schema of the document is generated."""
 
@@ -123,14 +134,18 @@ def build_document(
     schemas = _Schemas()
     security = Security(app)
     tags: dict[str, None] = {}
-    paths = _paths(app, specs, hidden, schemas, security, tags)
+    custom = app.config.get("API_VALIDATION_ERROR_SCHEMA")
+    invalid = _DEFAULT_422 if custom is None else _response(422, custom, schemas)
+    paths = _paths(app, specs, hidden, schemas, security, tags, invalid)
     document: dict[str, Any] = {"openapi": "3.1.0", "info": info}
     if servers:
         document["servers"] = servers
     document["paths"] = paths
     components: dict[str, Any] = {}
     definitions = schemas.resolve(document)
-    if any("422" in op["responses"] for ops in paths.values() for op in ops.values()):
+    if custom is None and any(
+        "422" in op["responses"] for ops in paths.values() for op in ops.values()
+    ):
         definitions["ValidationProblem"] = VALIDATION_PROBLEM
     if definitions:
         components["schemas"] = dict(sorted(definitions.items()))
@@ -150,8 +165,12 @@ def _paths(
     schemas: _Schemas,
     security: Security,
     tags: dict[str, None],
+    invalid: dict[str, Any],
 ) -> dict[str, dict[str, Any]]:
-    """Return the document's ``paths``, adding the tags used to ``tags``."""
+    """Return the document's ``paths``, adding the tags used to ``tags``.
+
+    ``invalid`` is the 422 response of every operation that validates.
+    """
     paths: dict[str, dict[str, Any]] = {}
     ids: set[str] = set()
     for rule in app.url_map.iter_rules():
@@ -165,7 +184,7 @@ def _paths(
             opts = {**rule.options, **(spec.options if spec else {})}
             if opts.get("include_in_schema", True) is False:
                 continue
-            op = _operation(rule, method, spec, opts, view, schemas, ids)
+            op = _operation(rule, method, spec, opts, view, schemas, ids, invalid)
             if parameters := _parameters(path_params, spec, schemas):
                 op["parameters"] = parameters
             if requirement := security.of(view, spec):
@@ -244,6 +263,7 @@ def _operation(
     view: Callable[..., Any],
     schemas: _Schemas,
     ids: set[str],
+    invalid: dict[str, Any],
 ) -> dict[str, Any]:
     endpoint = str(rule.endpoint)
     op: dict[str, Any] = {}
@@ -264,7 +284,7 @@ def _operation(
         op["deprecated"] = True
     if spec is not None and (body := _request_body(spec, schemas)):
         op["requestBody"] = body
-    op["responses"] = _responses(spec, opts, schemas)
+    op["responses"] = _responses(spec, opts, schemas, invalid)
     return op
 
 
@@ -357,7 +377,10 @@ def _file_schema(many: bool) -> dict[str, Any]:
 
 
 def _responses(
-    spec: ViewSpec | None, opts: Mapping[str, Any], schemas: _Schemas
+    spec: ViewSpec | None,
+    opts: Mapping[str, Any],
+    schemas: _Schemas,
+    invalid: dict[str, Any],
 ) -> dict[str, Any]:
     status = str(opts.get("status_code") or 200)
     main: dict[str, Any] = {
@@ -371,15 +394,16 @@ def _responses(
     for code, value in (opts.get("responses") or {}).items():
         responses[str(code)] = _response(int(code), value, schemas)
     if spec is not None and (spec.bodies or any(p.validate for p in spec.parameters)):
-        problem = {"$ref": REF_TEMPLATE.format(model="ValidationProblem")}
-        responses.setdefault(
-            "422",
-            {
-                "description": "Validation error",
-                "content": {"application/problem+json": {"schema": problem}},
-            },
-        )
+        responses.setdefault("422", _copy(invalid))
     return responses
+
+
+def _copy(response: dict[str, Any]) -> dict[str, Any]:
+    """Return a response object whose dicts are the operation's own."""
+    return {
+        key: _copy(value) if isinstance(value, dict) else value
+        for key, value in response.items()
+    }
 
 
 def _response(code: int, value: Any, schemas: _Schemas) -> dict[str, Any]:
