@@ -25,8 +25,8 @@ from .schemas import GenericErrorModel
 ERRORS = GenericErrorModel
 #: The wrappers of request bodies, left out of an error's field name.
 _WRAPPERS = frozenset({"user", "article", "comment"})
-_BLANK_TYPES = frozenset({"missing", "string_too_short"})
 _BLANK_PATTERN = "String should match pattern '\\S'"
+_TOO_SHORT_TO_SEE = "String should have at least 1 character"
 
 
 class APIError(Exception):
@@ -63,10 +63,18 @@ def field_of(loc: list[Any]) -> str:
 
 
 def message_of(error: dict[str, Any]) -> str:
-    """Return a validation error's message; ``can't be blank`` for a blank."""
-    if error["type"] in _BLANK_TYPES or error["msg"] == _BLANK_PATTERN:
+    """Return a validation error's message, in RealWorld's words where it has them.
+
+    Missing, empty and blank values ``can't be blank``; a value of the wrong
+    form (a username with a space, an email without ``@``) ``is invalid``;
+    any other error keeps pydantic's message.
+    """
+    msg = str(error["msg"])
+    if error["type"] == "missing" or msg in (_BLANK_PATTERN, _TOO_SHORT_TO_SEE):
         return "can't be blank"
-    return str(error["msg"])
+    if error["type"] == "string_pattern_mismatch":
+        return "is invalid"
+    return msg
 
 
 def _answer(errors: dict[str, list[str]], status: int) -> Any:
