@@ -55,7 +55,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Kolben:
         JWT_ACCESS_TOKEN_EXPIRES=timedelta(days=1),
         SQLALCHEMY_DATABASE_URI="sqlite:///conduit.sqlite",
         API_DATETIME_FORMAT="milliseconds",
+        # The error handlers of errors.py answer these; the document says so.
         API_VALIDATION_ERROR_SCHEMA=GenericErrorModel,
+        API_HTTP_ERROR_SCHEMA=GenericErrorModel,
         # How passwords are hashed (kolben.security); tests make it cheap.
         CONDUIT_PASSWORD_METHOD="scrypt",
     )

@@ -19,13 +19,13 @@ from kolben.api import RequestValidationError
 from kolben.http.exceptions import HTTPException
 from kolben.jwt import JWTManager
 
-from .schemas import GenericErrorModel
+from .schemas import NOT_BLANK, GenericErrorModel
 
 #: How an error answer is documented in the OpenAPI document.
 ERRORS = GenericErrorModel
 #: The wrappers of request bodies, left out of an error's field name.
 _WRAPPERS = frozenset({"user", "article", "comment"})
-_BLANK_PATTERN = "String should match pattern '\\S'"
+_BLANK_PATTERN = f"String should match pattern '{NOT_BLANK}'"
 _TOO_SHORT_TO_SEE = "String should have at least 1 character"
 
 

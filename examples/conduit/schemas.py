@@ -13,16 +13,27 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-# Not blank: at least one character that is not whitespace.
-Text = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
-Title = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
-TagName = Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=r"\S")]
+# Patterns are ones every regex engine reads alike (pydantic's, Python's, the
+# ECMAScript of JSON Schema): explicit ranges, not \s, whose members differ.
+#: Not blank: a character other than ASCII whitespace (tab to CR, space).
+NOT_BLANK = r"[^\x09-\x0d\x20]"
+Text = Annotated[str, StringConstraints(min_length=1, pattern=NOT_BLANK)]
+Title = Annotated[
+    str, StringConstraints(min_length=1, max_length=200, pattern=NOT_BLANK)
+]
+TagName = Annotated[
+    str, StringConstraints(min_length=1, max_length=60, pattern=NOT_BLANK)
+]
 # Usernames are in URLs (/api/profiles/<username>): letters, digits, _ and -.
 Username = Annotated[
     str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
 ]
 Email = Annotated[
-    str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    str,
+    StringConstraints(
+        max_length=254,
+        pattern=r"^[^@\x00-\x20\x7f]+@[^@\x00-\x20\x7f]+\.[^@\x00-\x20\x7f]+$",
+    ),
 ]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=200)]
 Link = Annotated[str, StringConstraints(max_length=2000)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -47,6 +48,42 @@ def make_app(conduit: ModuleType, database: dict[str, Any]) -> Kolben:
     with app.app_context():
         upgrade(directory=conduit.MIGRATIONS)
     return app
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(
+    conduit: ModuleType, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """A SQLite database its migrations made, once: tests start from copies."""
+    path = tmp_path_factory.mktemp("conduit") / "migrated.sqlite"
+    app = make_app(conduit, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        conduit.models.db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def app(
+    conduit: ModuleType, database: dict[str, Any], request: pytest.FixtureRequest
+) -> Kolben:
+    """The app on a fresh database whose schema its migrations made.
+
+    On SQLite a copy of :func:`sqlite_template` (the migrations take longer
+    than most tests); on PostgreSQL the migrations run in the test's schema.
+    """
+    uri = database["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///"):
+        template = request.getfixturevalue("sqlite_template")
+        shutil.copyfile(template, uri.removeprefix("sqlite:///"))
+        app: Kolben = conduit.create_app({**TEST_CONFIG, **database})
+        return app
+    return make_app(conduit, database)
+
+
+@pytest.fixture
+def api(app: Kolben, protocol: str) -> Conduit:
+    """Conduit's client for ``app`` over the parametrized protocol."""
+    return Conduit(app.test_client(protocol=protocol))
 
 
 class Conduit:

@@ -17,19 +17,9 @@ from kolben import Kolben
 from kolben.testing import KolbenClient
 from tests.db.conftest import database, pg_schema
 
-from ._conduit import Conduit, conduit, make_app
+from ._conduit import Conduit, api, app, conduit, make_app, sqlite_template
 
-__all__ = ["conduit", "database", "pg_schema"]  # fixtures
-
-
-@pytest.fixture
-def app(conduit: ModuleType, database: dict[str, Any]) -> Kolben:
-    return make_app(conduit, database)
-
-
-@pytest.fixture
-def api(app: Kolben, protocol: str) -> Conduit:
-    return Conduit(app.test_client(protocol=protocol))
+__all__ = ["api", "app", "conduit", "database", "pg_schema", "sqlite_template"]
 
 
 def _user(client: KolbenClient, auth: dict[str, str]) -> dict[str, Any]:

@@ -60,15 +60,32 @@ VALIDATION_PROBLEM = {
 }
 
 
-#: The 422 response of a validating operation, unless the app names its own.
-_DEFAULT_422 = {
-    "description": "Validation error",
-    "content": {
-        "application/problem+json": {
-            "schema": {"$ref": REF_TEMPLATE.format(model="ValidationProblem")}
-        }
+#: The 400 and 415 body of :class:`~kolben.api.MalformedBody` and
+#: :class:`~kolben.api.UnsupportedBody`.
+PROBLEM_DETAILS = {
+    "title": "ProblemDetails",
+    "type": "object",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
     },
+    "required": ["type", "title", "status", "detail"],
 }
+
+
+def _problem_response(description: str, model: str) -> dict[str, Any]:
+    schema = {"$ref": REF_TEMPLATE.format(model=model)}
+    media = {"application/problem+json": {"schema": schema}}
+    return {"description": description, "content": media}
+
+
+#: The 422 response of a validating operation, unless the app names its own.
+_DEFAULT_422 = _problem_response("Validation error", "ValidationProblem")
+#: The 400 and 415 responses of an operation that reads a body.
+_DEFAULT_400 = _problem_response("Malformed body", "ProblemDetails")
+_DEFAULT_415 = _problem_response("Unsupported media type", "ProblemDetails")
 
 
 class _Ref:
@@ -134,19 +151,25 @@ def build_document(
     schemas = _Schemas()
     security = Security(app)
     tags: dict[str, None] = {}
-    custom = app.config.get("API_VALIDATION_ERROR_SCHEMA")
-    invalid = _DEFAULT_422 if custom is None else _response(422, custom, schemas)
-    paths = _paths(app, specs, hidden, schemas, security, tags, invalid)
+    errors = _error_responses(app, schemas)
+    paths = _paths(app, specs, hidden, schemas, security, tags, errors)
     document: dict[str, Any] = {"openapi": "3.1.0", "info": info}
     if servers:
         document["servers"] = servers
     document["paths"] = paths
     components: dict[str, Any] = {}
     definitions = schemas.resolve(document)
-    if custom is None and any(
-        "422" in op["responses"] for ops in paths.values() for op in ops.values()
-    ):
+    used = {
+        code
+        for ops in paths.values()
+        for op in ops.values()
+        for code, response in op["responses"].items()
+        if response == errors.get(code)
+    }
+    if "422" in used and app.config.get("API_VALIDATION_ERROR_SCHEMA") is None:
         definitions["ValidationProblem"] = VALIDATION_PROBLEM
+    if used & {"400", "415"} and app.config.get("API_HTTP_ERROR_SCHEMA") is None:
+        definitions["ProblemDetails"] = PROBLEM_DETAILS
     if definitions:
         components["schemas"] = dict(sorted(definitions.items()))
     if security.schemes:
@@ -158,6 +181,21 @@ def build_document(
     return document
 
 
+def _error_responses(app: Kolben, schemas: _Schemas) -> dict[str, dict[str, Any]]:
+    """Return the 422, 400 and 415 responses of operations that validate.
+
+    ``API_VALIDATION_ERROR_SCHEMA`` (422) and ``API_HTTP_ERROR_SCHEMA`` (400,
+    415) name the app's own, for an app whose error handlers answer them.
+    """
+    invalid = app.config.get("API_VALIDATION_ERROR_SCHEMA")
+    http = app.config.get("API_HTTP_ERROR_SCHEMA")
+    return {
+        "422": _DEFAULT_422 if invalid is None else _response(422, invalid, schemas),
+        "400": _DEFAULT_400 if http is None else _response(400, http, schemas),
+        "415": _DEFAULT_415 if http is None else _response(415, http, schemas),
+    }
+
+
 def _paths(
     app: Kolben,
     specs: Callable[[str], dict[str, ViewSpec | None]],
@@ -165,11 +203,11 @@ def _paths(
     schemas: _Schemas,
     security: Security,
     tags: dict[str, None],
-    invalid: dict[str, Any],
+    errors: dict[str, dict[str, Any]],
 ) -> dict[str, dict[str, Any]]:
     """Return the document's ``paths``, adding the tags used to ``tags``.
 
-    ``invalid`` is the 422 response of every operation that validates.
+    ``errors`` are the error responses of operations that validate.
     """
     paths: dict[str, dict[str, Any]] = {}
     ids: set[str] = set()
@@ -184,7 +222,7 @@ def _paths(
             opts = {**rule.options, **(spec.options if spec else {})}
             if opts.get("include_in_schema", True) is False:
                 continue
-            op = _operation(rule, method, spec, opts, view, schemas, ids, invalid)
+            op = _operation(rule, method, spec, opts, view, schemas, ids, errors)
             if parameters := _parameters(path_params, spec, schemas):
                 op["parameters"] = parameters
             if requirement := security.of(view, spec):
@@ -263,7 +301,7 @@ def _operation(
     view: Callable[..., Any],
     schemas: _Schemas,
     ids: set[str],
-    invalid: dict[str, Any],
+    errors: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     endpoint = str(rule.endpoint)
     op: dict[str, Any] = {}
@@ -284,7 +322,7 @@ def _operation(
         op["deprecated"] = True
     if spec is not None and (body := _request_body(spec, schemas)):
         op["requestBody"] = body
-    op["responses"] = _responses(spec, opts, schemas, invalid)
+    op["responses"] = _responses(spec, opts, schemas, errors)
     return op
 
 
@@ -380,7 +418,7 @@ def _responses(
     spec: ViewSpec | None,
     opts: Mapping[str, Any],
     schemas: _Schemas,
-    invalid: dict[str, Any],
+    errors: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     status = str(opts.get("status_code") or 200)
     main: dict[str, Any] = {
@@ -393,8 +431,14 @@ def _responses(
     responses: dict[str, Any] = {status: main}
     for code, value in (opts.get("responses") or {}).items():
         responses[str(code)] = _response(int(code), value, schemas)
-    if spec is not None and (spec.bodies or any(p.validate for p in spec.parameters)):
-        responses.setdefault("422", _copy(invalid))
+    if spec is None:
+        return responses
+    if spec.bodies or any(p.validate for p in spec.parameters):
+        responses.setdefault("422", _copy(errors["422"]))
+    if spec.bodies:  # a body that is not JSON, or not valid JSON
+        responses.setdefault("400", _copy(errors["400"]))
+    if spec.bodies or any(p.location in ("form", "file") for p in spec.parameters):
+        responses.setdefault("415", _copy(errors["415"]))
     return responses
 
 
