@@ -19,7 +19,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         **os.environ,
         "KOLBEN_JWT_SECRET_KEY": "a deployment's key of thirty-two bytes or more",
     }
-    schema: Generator[dict[str, Any]] | None = None
+    schema: Iterator[dict[str, Any]] | None = None
     if POSTGRES_URL:
         schema = fresh_schema()
         env["KOLBEN_SQLALCHEMY_DATABASE_URI"] = POSTGRES_URL
@@ -63,7 +63,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     _kolben(env, "db", "upgrade")
     yield env
     if schema is not None:
-        schema.close()  # drops the schema
+        next(schema, None)  # past its yield: drops the schema
 
 
 def _kolben(env: dict[str, str], *args: str) -> None:
