@@ -267,13 +267,17 @@ def test_the_openapi_document(api: Conduit) -> None:
     assert scheme["type"] == "apiKey" and scheme["name"] == "Authorization"
     assert "Token <token>" in scheme["description"]
     create = document["paths"]["/api/articles"]["post"]
-    assert set(create["responses"]) == {"201", "401", "409", "422"}
+    assert set(create["responses"]) == {"201", "400", "401", "409", "415", "422"}
     assert create["security"] == [{"jwtHeader": []}]
     error = {"$ref": "#/components/schemas/GenericErrorModel"}
     assert create["responses"]["422"]["content"] == {
         "application/json": {"schema": error}
     }
-    assert "ValidationProblem" not in document["components"]["schemas"]
+    assert (
+        create["responses"]["415"]["content"] == create["responses"]["422"]["content"]
+    )
+    schemas = document["components"]["schemas"]
+    assert "ValidationProblem" not in schemas and "ProblemDetails" not in schemas
     listing = document["paths"]["/api/articles"]["get"]
     assert listing["security"] == [{"jwtHeader": []}, {}]
     delete = document["paths"]["/api/articles/{slug}"]["delete"]
