@@ -6,15 +6,18 @@ import importlib.util
 import re
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from kolben import Kolben
 from kolben.migrate import upgrade
 from kolben.testing import KolbenClient, TestResponse
+from tests.db.conftest import dispose, fresh_schema, postgres_url
 
 CONDUIT = Path(__file__).resolve().parents[2] / "examples" / "conduit"
 #: ISO 8601 with milliseconds and a zone, as RealWorld's clients expect.
@@ -62,22 +65,61 @@ def sqlite_template(
     return path
 
 
-@pytest.fixture
-def app(
-    conduit: ModuleType, database: dict[str, Any], request: pytest.FixtureRequest
-) -> Kolben:
-    """The app on a fresh database whose schema its migrations made.
+@pytest.fixture(scope="session")
+def pg_migrated(conduit: ModuleType) -> Iterator[dict[str, Any]]:
+    """A PostgreSQL schema of this run's own, its migrations run once.
 
-    On SQLite a copy of :func:`sqlite_template` (the migrations take longer
-    than most tests); on PostgreSQL the migrations run in the test's schema.
+    Yields the app's database settings; tests empty its tables first.
     """
-    uri = database["SQLALCHEMY_DATABASE_URI"]
-    if uri.startswith("sqlite:///"):
-        template = request.getfixturevalue("sqlite_template")
-        shutil.copyfile(template, uri.removeprefix("sqlite:///"))
-        app: Kolben = conduit.create_app({**TEST_CONFIG, **database})
-        return app
-    return make_app(conduit, database)
+    schema = fresh_schema()  # skips, saying why, without a server
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": postgres_url(),
+        "SQLALCHEMY_ENGINE_OPTIONS": next(schema),
+    }
+    app = make_app(conduit, settings)
+    with app.app_context():
+        conduit.models.db.engine.dispose()
+    yield settings
+    next(schema, None)  # past its yield: drops the schema
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
+    """An empty database its migrations made: SQLite, or PostgreSQL.
+
+    SQLite is a copy of :func:`sqlite_template`; PostgreSQL is
+    :func:`pg_migrated` with every table emptied (the migrations take longer
+    than most tests).
+    """
+    if request.param == "sqlite":
+        path = tmp_path / "conduit.sqlite"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}
+    settings: dict[str, Any] = request.getfixturevalue("pg_migrated")
+    options = settings["SQLALCHEMY_ENGINE_OPTIONS"]
+    url = settings["SQLALCHEMY_DATABASE_URI"].replace(
+        "postgresql://", "postgresql+psycopg://"
+    )
+    engine = sa.create_engine(url, **options)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    'TRUNCATE "user", tag, article, comment, follows, favorites,'
+                    " article_tags RESTART IDENTITY"
+                )
+            )
+    finally:
+        engine.dispose()
+    return settings
+
+
+@pytest.fixture
+def app(conduit: ModuleType, database: dict[str, Any]) -> Iterator[Kolben]:
+    """The app on an empty database whose schema its migrations made."""
+    app: Kolben = conduit.create_app({**TEST_CONFIG, **database})
+    yield app
+    dispose(conduit.models.db, app)
 
 
 @pytest.fixture

@@ -1,17 +1,32 @@
 """Conduit's articles, feed, favorites, comments and tags.
 
 Every test runs under both protocols, on SQLite and on the PostgreSQL server
-of KOLBEN_TEST_POSTGRES_URL (in a schema of its own; skipped, saying so,
-when it is unset), on the schema its migrations make.
+of KOLBEN_TEST_POSTGRES_URL (in a schema of the run's own, emptied for each
+test; skipped, saying so, when it is unset), on the schema its migrations
+make.
 """
 
 from __future__ import annotations
 
-from tests.db.conftest import database, pg_schema
+from ._conduit import (
+    TIMESTAMP,
+    Conduit,
+    api,
+    app,
+    conduit,
+    database,
+    pg_migrated,
+    sqlite_template,
+)
 
-from ._conduit import TIMESTAMP, Conduit, api, app, conduit, sqlite_template
-
-__all__ = ["api", "app", "conduit", "database", "pg_schema", "sqlite_template"]
+__all__ = [
+    "api",
+    "app",
+    "conduit",
+    "database",
+    "pg_migrated",
+    "sqlite_template",
+]  # fixtures
 
 
 def test_create_read_update_delete_an_article(api: Conduit) -> None:

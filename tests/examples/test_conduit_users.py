@@ -1,8 +1,9 @@
 """Conduit's users, login, current user and profiles, and its documents.
 
 Every test runs under both protocols, on SQLite and on the PostgreSQL server
-of KOLBEN_TEST_POSTGRES_URL (in a schema of its own; skipped, saying so,
-when it is unset), on the schema its migrations make.
+of KOLBEN_TEST_POSTGRES_URL (in a schema of the run's own, emptied for each
+test; skipped, saying so, when it is unset), on the schema its migrations
+make.
 """
 
 from __future__ import annotations
@@ -15,11 +16,26 @@ import sqlalchemy as sa
 
 from kolben import Kolben
 from kolben.testing import KolbenClient
-from tests.db.conftest import database, pg_schema
 
-from ._conduit import Conduit, api, app, conduit, make_app, sqlite_template
+from ._conduit import (
+    Conduit,
+    api,
+    app,
+    conduit,
+    database,
+    make_app,
+    pg_migrated,
+    sqlite_template,
+)
 
-__all__ = ["api", "app", "conduit", "database", "pg_schema", "sqlite_template"]
+__all__ = [
+    "api",
+    "app",
+    "conduit",
+    "database",
+    "pg_migrated",
+    "sqlite_template",
+]  # fixtures
 
 
 def _user(client: KolbenClient, auth: dict[str, str]) -> dict[str, Any]:
