@@ -431,13 +431,13 @@ def _responses(
     responses: dict[str, Any] = {status: main}
     for code, value in (opts.get("responses") or {}).items():
         responses[str(code)] = _response(int(code), value, schemas)
-    if spec is None:
-        return responses
-    if spec.bodies or any(p.validate for p in spec.parameters):
+    bodies = spec.bodies if spec is not None else ()
+    params = spec.parameters if spec is not None else ()
+    if bodies or any(p.validate for p in params):
         responses.setdefault("422", _copy(errors["422"]))
-    if spec.bodies:  # a body that is not JSON, or not valid JSON
+    if bodies:  # a body that is not JSON, or not valid JSON
         responses.setdefault("400", _copy(errors["400"]))
-    if spec.bodies or any(p.location in ("form", "file") for p in spec.parameters):
+    if bodies or any(p.location in ("form", "file") for p in params):
         responses.setdefault("415", _copy(errors["415"]))
     return responses
 
