@@ -14,8 +14,9 @@ workers would race to make the schema).
 
 Batteries: ``kolben.db`` and ``kolben.migrate`` (models and the
 ``migrations`` folder), ``kolben.jwt`` (``Authorization: Token <jwt>``),
-``kolben.security`` (password hashes) and ``kolben.api`` (typed views, the
-OpenAPI document at ``/api/openapi.json``, Swagger UI at ``/api/docs``).
+``kolben.security`` (password hashes), ``kolben.api`` (typed views, the
+OpenAPI document at ``/api/openapi.json``, Swagger UI at ``/api/docs``) and
+``kolben.cors`` (front ends on other origins).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import click
 
 from kolben import Kolben
 from kolben.api import OpenAPI
+from kolben.cors import CORS
 from kolben.jwt import JWTManager
 from kolben.migrate import Migrate, upgrade
 
@@ -79,6 +81,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Kolben:
         assets_url="/api/docs-assets",
     )
     errors.register(app, jwt)
+    # RealWorld's front ends are served from other origins. The token is a
+    # header, never a cookie, so any origin may call (CORS_ORIGINS narrows it).
+    CORS(app, resources={r"/api/*": {}})
 
     from . import articles, users
 

@@ -299,3 +299,21 @@ def test_the_openapi_document(api: Conduit) -> None:
     delete = document["paths"]["/api/articles/{slug}"]["delete"]
     assert set(delete["responses"]) == {"204", "401", "403", "404"}
     assert api.get("/api/docs").status_code == 200
+
+
+def test_front_ends_of_other_origins_may_call(api: Conduit) -> None:
+    origin = {"Origin": "https://conduit.example"}
+    r = api.client.options(
+        "/api/user",
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "PUT",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+    )
+    assert r.status_code == 200
+    assert r.headers["Access-Control-Allow-Origin"] == "https://conduit.example"
+    assert "PUT" in r.headers["Access-Control-Allow-Methods"]
+    assert "authorization" in r.headers["Access-Control-Allow-Headers"].lower()
+    r = api.client.get("/api/tags", headers=origin)
+    assert r.headers["Access-Control-Allow-Origin"] == "https://conduit.example"
