@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel
 
 from kolben import Blueprint, Kolben
-from kolben.api import Header, OpenAPI, Query, operation
+from kolben.api import Form, Header, OpenAPI, Query, RequestValidationError, operation
 from kolben.jwt import JWTManager, jwt_required
 from kolben.login import LoginManager, login_required
 from kolben.testing import KolbenClient
@@ -94,14 +94,73 @@ def test_the_document_of_typed_and_untyped_routes(app: Kolben) -> None:
             "schema": {"type": "boolean", "default": False},
         }
     ]
-    assert set(create["responses"]) == {"201", "409", "400", "422"}
+    # 400 as the route says; 415 (a body that is not JSON) and 422 by default.
+    assert set(create["responses"]) == {"201", "409", "400", "415", "422"}
+    assert create["responses"]["415"]["content"] == {
+        "application/problem+json": {
+            "schema": {"$ref": "#/components/schemas/ProblemDetails"}
+        }
+    }
     assert create["responses"]["201"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ItemOut"
     }
     assert create["responses"]["400"] == {"description": "Bad"}
     schemas = doc["components"]["schemas"]
-    assert set(schemas) == {"ItemIn", "ItemOut", "Problem", "ValidationProblem"}
+    assert set(schemas) == {
+        "ItemIn",
+        "ItemOut",
+        "Problem",
+        "ProblemDetails",
+        "ValidationProblem",
+    }
     assert doc["tags"] == [{"name": "items"}]
+
+
+def test_the_app_s_own_error_bodies(app: Kolben, client: KolbenClient) -> None:
+    app.config["API_VALIDATION_ERROR_SCHEMA"] = Problem
+    app.config["API_HTTP_ERROR_SCHEMA"] = (Problem, "application/problem+json")
+    OpenAPI(app)
+
+    @app.errorhandler(RequestValidationError)
+    def invalid(e: RequestValidationError) -> Any:
+        return {"title": "Invalid", "status": 422, "detail": e.description}, 422
+
+    @app.post("/items")
+    def create(item: ItemIn) -> ItemOut:
+        return ItemOut(id=1, name=item.name)
+
+    @app.get("/items")
+    def search(q: str) -> list[ItemOut]:
+        return []
+
+    doc = checked_document(app)
+    ref = {"$ref": "#/components/schemas/Problem"}
+    responses = doc["paths"]["/items"]["post"]["responses"]
+    assert responses["422"]["content"] == {"application/json": {"schema": ref}}
+    for code in ("400", "415"):
+        assert responses[code]["content"] == {
+            "application/problem+json": {"schema": ref}
+        }
+    # No body, so no 400 nor 415; the query still validates.
+    assert set(doc["paths"]["/items"]["get"]["responses"]) == {"200", "422"}
+    schemas = doc["components"]["schemas"]
+    assert "ValidationProblem" not in schemas and "ProblemDetails" not in schemas
+    # Each operation has a response object of its own.
+    other = doc["paths"]["/items"]["get"]["responses"]["422"]
+    assert other == responses["422"] and other is not responses["422"]
+    r = client.post("/items", json={})
+    assert (r.status_code, r.json["title"]) == (422, "Invalid")
+
+
+def test_a_form_body_may_be_415_but_never_400(app: Kolben) -> None:
+    OpenAPI(app)
+
+    @app.post("/upload")
+    def upload(name: Form[str]) -> str:
+        return name
+
+    responses = checked_document(app)["paths"]["/upload"]["post"]["responses"]
+    assert set(responses) == {"200", "415", "422"}
 
 
 def test_a_response_model_of_another_media_type(app: Kolben) -> None:

@@ -127,6 +127,24 @@ def test_unique_violation_is_409_naming_the_field(
     assert client.post(f"{prefix}/users", json={"username": "bo"}).status_code == 201
 
 
+def test_status_handlers_registered_after_the_battery(
+    crud: Kolben, protocol: str
+) -> None:
+    # db.init_app registers its handlers first; the app's come after it.
+    @crud.errorhandler(409)
+    def conflict(e: Exception) -> Any:
+        return {"error": "taken"}, 409
+
+    @crud.errorhandler(422)
+    def unprocessable(e: Exception) -> Any:
+        return {"error": "invalid"}, 422
+
+    client = crud.test_client(protocol=protocol)
+    client.post("/users", json={"username": "ann"})
+    r = client.post("/users", json={"username": "ann"})
+    assert (r.status_code, r.json) == (409, {"error": "taken"})
+
+
 def test_first_and_one_or_404(client: KolbenClient) -> None:
     client.post("/users", json={"username": "ann"})
     assert client.get("/async/first/ann").status_code == 200

@@ -57,7 +57,7 @@ def test_every_operation_conforms_to_the_document(app: Kolben) -> None:
         try:
             check()
         except Exception as e:  # noqa: BLE001 - each operation's report is kept
-            failures.append(f"{operation.verbose_name}: {e}")
+            failures.append(f"{operation.label}: {e}")
     assert failures == []
 
 

@@ -94,6 +94,8 @@ class OpenAPI:
         app.extensions["openapi"] = self
         app.config.setdefault("API_ERROR_FORMAT", "problem")
         app.config.setdefault("API_DATETIME_FORMAT", "iso")
+        app.config.setdefault("API_VALIDATION_ERROR_SCHEMA", None)
+        app.config.setdefault("API_HTTP_ERROR_SCHEMA", None)
         self._specs[app] = {}
         app.view_wrappers.append(lambda endpoint, view: self._wrap(app, endpoint, view))
         _pages.add_routes(app, self)

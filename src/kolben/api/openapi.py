@@ -60,6 +60,34 @@ VALIDATION_PROBLEM = {
 }
 
 
+#: The 400 and 415 body of :class:`~kolben.api.MalformedBody` and
+#: :class:`~kolben.api.UnsupportedBody`.
+PROBLEM_DETAILS = {
+    "title": "ProblemDetails",
+    "type": "object",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+
+
+def _problem_response(description: str, model: str) -> dict[str, Any]:
+    schema = {"$ref": REF_TEMPLATE.format(model=model)}
+    media = {"application/problem+json": {"schema": schema}}
+    return {"description": description, "content": media}
+
+
+#: The 422 response of a validating operation, unless the app names its own.
+_DEFAULT_422 = _problem_response("Validation error", "ValidationProblem")
+#: The 400 and 415 responses of an operation that reads a body.
+_DEFAULT_400 = _problem_response("Malformed body", "ProblemDetails")
+_DEFAULT_415 = _problem_response("Unsupported media type", "ProblemDetails")
+
+
 class _Ref:
     """A schema to fill in once every schema of the document is generated."""
 
@@ -123,15 +151,25 @@ def build_document(
     schemas = _Schemas()
     security = Security(app)
     tags: dict[str, None] = {}
-    paths = _paths(app, specs, hidden, schemas, security, tags)
+    errors = _error_responses(app, schemas)
+    paths = _paths(app, specs, hidden, schemas, security, tags, errors)
     document: dict[str, Any] = {"openapi": "3.1.0", "info": info}
     if servers:
         document["servers"] = servers
     document["paths"] = paths
     components: dict[str, Any] = {}
     definitions = schemas.resolve(document)
-    if any("422" in op["responses"] for ops in paths.values() for op in ops.values()):
+    used = {
+        code
+        for ops in paths.values()
+        for op in ops.values()
+        for code, response in op["responses"].items()
+        if response == errors.get(code)
+    }
+    if "422" in used and app.config.get("API_VALIDATION_ERROR_SCHEMA") is None:
         definitions["ValidationProblem"] = VALIDATION_PROBLEM
+    if used & {"400", "415"} and app.config.get("API_HTTP_ERROR_SCHEMA") is None:
+        definitions["ProblemDetails"] = PROBLEM_DETAILS
     if definitions:
         components["schemas"] = dict(sorted(definitions.items()))
     if security.schemes:
@@ -143,6 +181,21 @@ def build_document(
     return document
 
 
+def _error_responses(app: Kolben, schemas: _Schemas) -> dict[str, dict[str, Any]]:
+    """Return the 422, 400 and 415 responses of operations that validate.
+
+    ``API_VALIDATION_ERROR_SCHEMA`` (422) and ``API_HTTP_ERROR_SCHEMA`` (400,
+    415) name the app's own, for an app whose error handlers answer them.
+    """
+    invalid = app.config.get("API_VALIDATION_ERROR_SCHEMA")
+    http = app.config.get("API_HTTP_ERROR_SCHEMA")
+    return {
+        "422": _DEFAULT_422 if invalid is None else _response(422, invalid, schemas),
+        "400": _DEFAULT_400 if http is None else _response(400, http, schemas),
+        "415": _DEFAULT_415 if http is None else _response(415, http, schemas),
+    }
+
+
 def _paths(
     app: Kolben,
     specs: Callable[[str], dict[str, ViewSpec | None]],
@@ -150,8 +203,12 @@ def _paths(
     schemas: _Schemas,
     security: Security,
     tags: dict[str, None],
+    errors: dict[str, dict[str, Any]],
 ) -> dict[str, dict[str, Any]]:
-    """Return the document's ``paths``, adding the tags used to ``tags``."""
+    """Return the document's ``paths``, adding the tags used to ``tags``.
+
+    ``errors`` are the error responses of operations that validate.
+    """
     paths: dict[str, dict[str, Any]] = {}
     ids: set[str] = set()
     for rule in app.url_map.iter_rules():
@@ -165,7 +222,7 @@ def _paths(
             opts = {**rule.options, **(spec.options if spec else {})}
             if opts.get("include_in_schema", True) is False:
                 continue
-            op = _operation(rule, method, spec, opts, view, schemas, ids)
+            op = _operation(rule, method, spec, opts, view, schemas, ids, errors)
             if parameters := _parameters(path_params, spec, schemas):
                 op["parameters"] = parameters
             if requirement := security.of(view, spec):
@@ -244,6 +301,7 @@ def _operation(
     view: Callable[..., Any],
     schemas: _Schemas,
     ids: set[str],
+    errors: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     endpoint = str(rule.endpoint)
     op: dict[str, Any] = {}
@@ -264,7 +322,7 @@ def _operation(
         op["deprecated"] = True
     if spec is not None and (body := _request_body(spec, schemas)):
         op["requestBody"] = body
-    op["responses"] = _responses(spec, opts, schemas)
+    op["responses"] = _responses(spec, opts, schemas, errors)
     return op
 
 
@@ -357,7 +415,10 @@ def _file_schema(many: bool) -> dict[str, Any]:
 
 
 def _responses(
-    spec: ViewSpec | None, opts: Mapping[str, Any], schemas: _Schemas
+    spec: ViewSpec | None,
+    opts: Mapping[str, Any],
+    schemas: _Schemas,
+    errors: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     status = str(opts.get("status_code") or 200)
     main: dict[str, Any] = {
@@ -370,16 +431,23 @@ def _responses(
     responses: dict[str, Any] = {status: main}
     for code, value in (opts.get("responses") or {}).items():
         responses[str(code)] = _response(int(code), value, schemas)
-    if spec is not None and (spec.bodies or any(p.validate for p in spec.parameters)):
-        problem = {"$ref": REF_TEMPLATE.format(model="ValidationProblem")}
-        responses.setdefault(
-            "422",
-            {
-                "description": "Validation error",
-                "content": {"application/problem+json": {"schema": problem}},
-            },
-        )
+    bodies = spec.bodies if spec is not None else ()
+    params = spec.parameters if spec is not None else ()
+    if bodies or any(p.validate for p in params):
+        responses.setdefault("422", _copy(errors["422"]))
+    if bodies:  # a body that is not JSON, or not valid JSON
+        responses.setdefault("400", _copy(errors["400"]))
+    if bodies or any(p.location in ("form", "file") for p in params):
+        responses.setdefault("415", _copy(errors["415"]))
     return responses
+
+
+def _copy(response: dict[str, Any]) -> dict[str, Any]:
+    """Return a response object whose dicts are the operation's own."""
+    return {
+        key: _copy(value) if isinstance(value, dict) else value
+        for key, value in response.items()
+    }
 
 
 def _response(code: int, value: Any, schemas: _Schemas) -> dict[str, Any]:

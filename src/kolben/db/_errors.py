@@ -71,6 +71,8 @@ def _on_unavailable(error: DatabaseUnavailable) -> t.Any:
 
 def register(app: Kolben) -> None:
     """Answer the two errors, unless the app already handles them."""
-    handlers = app.error_handler_spec.setdefault(None, {}).setdefault(None, {})
+    # Indexed, not setdefault: the app's spec is a defaultdict of defaultdicts,
+    # and a plain dict put in its place breaks the handlers registered later.
+    handlers = app.error_handler_spec[None][None]
     handlers.setdefault(sa_exc.IntegrityError, _on_integrity_error)
     handlers.setdefault(DatabaseUnavailable, _on_unavailable)
