@@ -91,6 +91,7 @@ class SQLAlchemy(AsyncMixin):
         disable_autonaming: bool = False,
     ) -> None:
         #: The query class of ``Model.query`` and dynamic relationships.
+        """Take the app (or call :meth:`init_app` later) and the options."""
         self.Query = query_class
         #: Each bind key's ``MetaData``; the default bind's is at ``None``.
         self.metadatas: dict[str | None, sa.MetaData] = {}
@@ -122,6 +123,7 @@ class SQLAlchemy(AsyncMixin):
             self.init_app(app)
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         try:
             url = describe(self.engine.url)
         except RuntimeError:
@@ -467,6 +469,7 @@ class SQLAlchemy(AsyncMixin):
         return sa_orm.relationship(*args, **kwargs)
 
     def __getattr__(self, name: str) -> t.Any:
+        """Look up ``name`` in SQLAlchemy's and its ORM's names (``db.Column``)."""
         if name == "relation":
             return self._relation
         if name == "event":

@@ -94,6 +94,7 @@ class LoginManager:
         self, app: Kolben | None = None, add_context_processor: bool = True
     ) -> None:
         #: The class (or factory) of the user no one is logged in as.
+        """Take the app (or call :meth:`init_app` later)."""
         self.anonymous_user: Callable[[], Any] = AnonymousUserMixin
         #: The endpoint (or URL) to redirect to when a login is needed.
         self.login_view: str | None = None
