@@ -71,7 +71,7 @@ class SQLAlchemy(AsyncMixin):
         :attr:`session`.
     :param query_class: the class of ``Model.query`` and dynamic
         relationships.
-    :param model_class: the base of :attr:`Model`; a ``DeclarativeBase``
+    :param model_class: the base of ``db.Model``; a ``DeclarativeBase``
         subclass for SQLAlchemy 2's typed style, or a plain class.
     :param engine_options: default arguments for every ``create_engine``.
     :param add_models_to_shell: put ``db`` and the models in ``kolben shell``.
@@ -278,7 +278,7 @@ class SQLAlchemy(AsyncMixin):
     def _make_declarative_base(
         self, model_class: t.Any, disable_autonaming: bool = False
     ) -> t.Any:
-        """Make :attr:`Model` from ``model_class``."""
+        """Make ``db.Model`` from ``model_class``."""
         declarative_bases = (sa_orm.DeclarativeBase, sa_orm.DeclarativeBaseNoMeta)
         if isinstance(model_class, type) and issubclass(model_class, declarative_bases):
             mixins: tuple[type, ...] = (BindMixin,)

@@ -81,7 +81,7 @@ class HTTPException(Exception):
 
     @property
     def name(self) -> str:
-        """The reason phrase for :attr:`code`, e.g. ``"Not Found"``."""
+        """The reason phrase for ``code``, e.g. ``"Not Found"``."""
         if self.code is None:
             return "Unknown Error"
         return HTTP_STATUS_CODES.get(self.code, "Unknown Error")
@@ -588,7 +588,7 @@ class Aborter:
     """Raise the HTTPException registered for a status code.
 
     :param mapping: Code to exception class; defaults to
-        :data:`default_exceptions`.
+        ``default_exceptions``.
     :param extra: More codes, added to (or overriding) ``mapping``.
     """
 

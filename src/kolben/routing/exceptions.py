@@ -19,7 +19,7 @@ class RoutingException(Exception):
 
 
 class RequestRedirect(HTTPException, RoutingException):
-    """The URL is not canonical: answer ``308`` and point to :attr:`new_url`.
+    """The URL is not canonical: answer ``308`` and point to ``new_url``.
 
     Raised for a missing trailing slash on a strict-slashes rule, for
     repeated slashes when slashes are merged, for ``redirect_defaults`` and
