@@ -12,7 +12,11 @@ from pathlib import Path
 
 import pytest
 from sybil import Sybil
-from sybil.parsers.myst import PythonCodeBlockParser, SkipParser
+from sybil.parsers.myst import (
+    ClearNamespaceParser,
+    PythonCodeBlockParser,
+    SkipParser,
+)
 
 HERE = Path(__file__).parent
 
@@ -30,7 +34,7 @@ def _docs_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 pytest_collect_file = Sybil(
-    parsers=[PythonCodeBlockParser(), SkipParser()],
+    parsers=[PythonCodeBlockParser(), SkipParser(), ClearNamespaceParser()],
     patterns=["*.md"],
     excludes=["_build/*"],
     setup=_setup,
