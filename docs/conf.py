@@ -26,7 +26,8 @@ extensions = [
 
 source_suffix = {".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "conftest.py", "**/.pytest_cache"]
+# The benchmark tables are included by benchmarks.md, not pages of their own.
+exclude_patterns = ["_build", "conftest.py", "**/.pytest_cache", "_static/bench/*.md"]
 
 # MyST: Markdown links to other pages become checked cross-references, and
 # a link to a page or heading that does not exist is a warning (an error
@@ -76,7 +77,10 @@ nitpick_ignore_regex = [
     # SQLAlchemy's, Alembic's and click's names, in annotations and in the
     # docstrings of attributes kolben's classes inherit from them.
     (r"py:class", r"WSGIApplication|WSGIEnvironment|StartResponse"),  # typeshed's
-    (r"py:(class|exc|attr|meth)", r"AsyncSession|CommandError|EnvironmentContext\..*|Group"),
+    (
+        r"py:(class|exc|attr|meth)",
+        r"AsyncSession|CommandError|EnvironmentContext\..*|Group",
+    ),
     (r"py:.*", r"kolben(\.\w+)*\._\w+(\..*)?"),
 ]
 
@@ -102,8 +106,12 @@ def _resolve_short_names(app, env, node, contnode):  # type: ignore[no-untyped-d
             if package in domain.modules:
                 entry = domain.modules[package]
                 return make_refnode(
-                    app.builder, node["refdoc"], entry.docname, entry.node_id,
-                    contnode, package,
+                    app.builder,
+                    node["refdoc"],
+                    entry.docname,
+                    entry.node_id,
+                    contnode,
+                    package,
                 )
         return None
     short = target.rpartition(".")[2]

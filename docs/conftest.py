@@ -42,4 +42,3 @@ pytest_collect_file = Sybil(
     setup=_setup,
     fixtures=["_docs_cwd"],
 ).pytest()
-

@@ -90,7 +90,9 @@ def _follow(tmp_path: Path, environ: dict[str, str]) -> int:
                 target.write_text(code)
             elif language == "python":
                 try:
-                    exec(compile(code, f"docs/tutorial/{chapter}.md", "exec"), namespace)
+                    exec(
+                        compile(code, f"docs/tutorial/{chapter}.md", "exec"), namespace
+                    )
                 except Exception as e:
                     raise AssertionError(f"{chapter}: a step failed: {e!r}") from e
                 ran += 1

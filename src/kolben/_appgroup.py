@@ -93,7 +93,7 @@ class AppGroup(click.Group):
     def group(
         self, *args: Any, **kwargs: Any
     ) -> click.Group | Callable[[Callable[..., Any]], click.Group]:
-        """Register a subgroup; it is an :class:`~kolben.cli.AppGroup` unless ``cls`` says.
+        """Register a subgroup: a :class:`~kolben.cli.AppGroup` unless ``cls`` says.
 
         :param args: passed to :meth:`click.Group.group`.
         :param kwargs: likewise.
