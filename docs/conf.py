@@ -21,7 +21,6 @@ release = "0.1.0"
 extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
-    "sphinx.ext.viewcode",
 ]
 
 source_suffix = {".md": "markdown"}

@@ -76,7 +76,7 @@ def chart(section: dict[str, Any], title: str, out: Path) -> None:
     fig, ax = plt.subplots(figsize=(7, 0.9 + 0.75 * len(endpoints)))
     for n, fw in enumerate(frameworks):
         rates = [section["rates"].get(fw, {}).get(e, 0) / 1000 for e in endpoints]
-        ys = [i + (len(frameworks) - 1 - n) * height for i in range(len(endpoints))]
+        ys = [i + n * height for i in range(len(endpoints))]
         ax.barh(ys, rates, height=height * 0.92, label=fw, color=COLOURS.get(fw))
     ax.set_yticks([i + 0.4 - height / 2 for i in range(len(endpoints))], endpoints)
     ax.invert_yaxis()
@@ -84,7 +84,12 @@ def chart(section: dict[str, Any], title: str, out: Path) -> None:
     ax.set_title(title, loc="left", fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(frameworks, loc="lower right", frameon=False)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.22 if len(endpoints) < 4 else -0.12),
+        ncol=len(frameworks),
+        frameon=False,
+    )
     fig.tight_layout()
     fig.savefig(out, format="svg", metadata={"Date": None})
     plt.close(fig)
