@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -84,7 +85,7 @@ nitpick_ignore_regex = [
 ]
 
 
-def _resolve_short_names(app, env, node, contnode):  # type: ignore[no-untyped-def]
+def _resolve_short_names(app: Any, env: Any, node: Any, contnode: Any) -> Any:
     """Resolve ``Kolben`` or ``kolben.app.Kolben`` to the documented name.
 
     Annotations name classes by the module that defines them (or, in
@@ -135,7 +136,9 @@ def _resolve_short_names(app, env, node, contnode):  # type: ignore[no-untyped-d
     )
 
 
-def _skip_foreign_inherited(app, what, name, obj, skip, options):  # type: ignore[no-untyped-def]
+def _skip_foreign_inherited(
+    app: Any, what: str, name: str, obj: Any, skip: bool, options: Any
+) -> bool | None:
     """Leave out members a class inherits from outside kolben."""
     if skip or what != "class":
         return None
@@ -151,7 +154,7 @@ def _skip_foreign_inherited(app, what, name, obj, skip, options):  # type: ignor
     return None
 
 
-def setup(app):  # type: ignore[no-untyped-def]
+def setup(app: Any) -> None:
     """Add the resolver of short names and the filter of inherited members."""
     app.connect("missing-reference", _resolve_short_names)
     app.connect("autodoc-skip-member", _skip_foreign_inherited)

@@ -18,8 +18,6 @@ from sybil.parsers.myst import (
     SkipParser,
 )
 
-HERE = Path(__file__).parent
-
 
 def _setup(namespace: dict[str, object]) -> None:
     namespace["__name__"] = "docs_sample"
