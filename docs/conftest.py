@@ -2,13 +2,18 @@
 
 Every ``python`` block of ``docs/*.md`` runs, in order, in one namespace per
 page, so a page's later blocks build on its earlier ones. A block that cannot
-run here (one that needs a running server, say) is preceded by
-``<!--- skip: next because ... -->`` with the reason.
+run here (one that needs a package kolben does not depend on, say) is
+preceded by ``<!--- skip: next "the reason" -->``; ``<!--- clear-namespace -->``
+starts a fresh namespace for a self-contained sample.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sybil import Sybil
@@ -19,16 +24,28 @@ from sybil.parsers.myst import (
 )
 
 
-def _setup(namespace: dict[str, object]) -> None:
+def _setup(namespace: dict[str, Any]) -> None:
     namespace["__name__"] = "docs_sample"
 
 
 @pytest.fixture
-def _docs_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Each page runs in its own temporary folder, so samples that write files
-    # (a SQLite database, a migrations folder) leave nothing behind.
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.syspath_prepend(str(tmp_path))
+def docs_folder() -> Iterator[str]:
+    """Run a sample in a temporary folder, on ``sys.path``.
+
+    Samples that write files (a SQLite database, a migrations folder) leave
+    nothing behind. The fixture asks for no other fixture: Sybil puts every
+    fixture of the closure into the samples' namespace, and ``request`` or
+    ``monkeypatch`` there would shadow the samples' own names.
+    """
+    cwd, path = os.getcwd(), list(sys.path)
+    with tempfile.TemporaryDirectory(prefix="kolben-docs-") as folder:
+        os.chdir(folder)
+        sys.path.insert(0, folder)
+        try:
+            yield folder
+        finally:
+            os.chdir(cwd)
+            sys.path[:] = path
 
 
 pytest_collect_file = Sybil(
@@ -38,5 +55,5 @@ pytest_collect_file = Sybil(
     # are written and its steps run, in order, by tests/test_docs_tutorial.py.
     excludes=["_build/*", "tutorial/*"],
     setup=_setup,
-    fixtures=["_docs_cwd"],
+    fixtures=["docs_folder"],
 ).pytest()
