@@ -130,3 +130,32 @@ def grid(rows: list[list[str]]) -> str:
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def section(
+    frameworks: Sequence[str],
+    endpoints: Sequence[str],
+    samples: Mapping[tuple[str, str], Sequence[float]],
+) -> dict[str, object]:
+    """Return one table of a run as the JSON the benchmark scripts write.
+
+    :param frameworks: the column order; kolben first.
+    :param endpoints: the row order.
+    :param samples: the rate of each round per ``(framework, endpoint)``.
+    :returns: ``frameworks``, ``endpoints``, ``rates`` (framework ->
+        endpoint -> best rate) and ``ratios`` (other framework -> endpoint
+        -> kolben's paired ratio, from :func:`paired_ratios`).
+    """
+    rates: dict[str, dict[str, float]] = {fw: {} for fw in frameworks}
+    for (framework, endpoint), values in samples.items():
+        if values:
+            rates.setdefault(framework, {})[endpoint] = max(values)
+    ratios: dict[str, dict[str, float]] = {}
+    for (other, endpoint), ratio in paired_ratios(samples).items():
+        ratios.setdefault(other, {})[endpoint] = ratio
+    return {
+        "frameworks": list(frameworks),
+        "endpoints": list(endpoints),
+        "rates": rates,
+        "ratios": ratios,
+    }

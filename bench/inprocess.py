@@ -4,6 +4,7 @@ Run from the repository root::
 
     .venv/bin/python -m bench.inprocess            # ~2 minutes
     .venv/bin/python -m bench.inprocess --quick    # ~20 seconds
+    .venv/bin/python -m bench.inprocess --json out.json   # the figures as JSON too
 
 WSGI apps are called with a copied environ and a fresh ``wsgi.input``; ASGI
 apps are awaited one request after another on one event loop. Each
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import json
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -53,6 +55,11 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "--seconds", type=float, help="length of one timed round (default 0.8)"
     )
     parser.add_argument("--protocol", choices=("wsgi", "asgi", "both"), default="both")
+    parser.add_argument(
+        "--json",
+        metavar="PATH",
+        help="also write the tables as JSON (scripts/bench_charts.py draws them)",
+    )
     args = parser.parse_args(argv)
     args.rounds = args.rounds or (3 if args.quick else 5)
     args.seconds = args.seconds or (0.2 if args.quick else 0.8)
@@ -149,37 +156,74 @@ def _rotated(items: list[Any], shift: int) -> list[Any]:
     return items[shift:] + items[:shift]
 
 
-def _print_results(cells: list[_Cell], rounds: int, seconds: float) -> None:
-    print(_report.versions(PACKAGES))
-    print(f"machine at the end of the run: {_report.machine()}")
-    print(
-        f"in-process, sequential requests, best of {rounds} interleaved rounds"
-        f" of ~{seconds:g} s per cell; req/s (higher is better)"
-    )
-    print(_report.PAIRED)
+def results(cells: list[_Cell], rounds: int, seconds: float) -> dict[str, Any]:
+    """Return the run's tables: best rates and paired ratios per protocol.
+
+    :param cells: the measured cells.
+    :param rounds: how many rounds each cell was timed.
+    :param seconds: the length of one timed round.
+    :returns: what ``--json`` writes: ``protocols`` maps ``"wsgi"`` and
+        ``"asgi"`` to their ``frameworks``, ``endpoints``, ``rates``
+        (framework -> endpoint -> best req/s) and ``ratios`` (other framework
+        -> endpoint -> kolben's paired ratio), beside the run's versions,
+        machine load, rounds and noise.
+    """
     endpoints = [e.name for e in apps.ENDPOINTS]
+    protocols: dict[str, Any] = {}
     for protocol, specs in (("wsgi", apps.WSGI_APPS), ("asgi", apps.ASGI_APPS)):
         mine = [c for c in cells if c.spec.protocol == protocol]
         if not mine:
             continue
-        rates = {(c.spec.framework, c.endpoint.name): max(c.rates) for c in mine}
+        protocols[protocol] = _report.section(
+            [s.framework for s in specs],
+            endpoints,
+            {(c.spec.framework, c.endpoint.name): c.rates for c in mine},
+        )
+    worst = max(cells, key=lambda c: _report.spread(c.rates))
+    return {
+        "benchmark": "inprocess",
+        "versions": _report.versions(PACKAGES),
+        "machine": _report.machine(),
+        "rounds": rounds,
+        "seconds": seconds,
+        "noise": {
+            "spread": _report.spread(worst.rates),
+            "cell": f"{worst.spec.framework} {worst.spec.protocol}"
+            f" {worst.endpoint.name}",
+        },
+        "protocols": protocols,
+    }
+
+
+def _print_results(run: dict[str, Any]) -> None:
+    print(run["versions"])
+    print(f"machine at the end of the run: {run['machine']}")
+    print(
+        f"in-process, sequential requests, best of {run['rounds']} interleaved"
+        f" rounds of ~{run['seconds']:g} s per cell; req/s (higher is better)"
+    )
+    print(_report.PAIRED)
+    for protocol, table in run["protocols"].items():
+        rates = {
+            (fw, endpoint): rate
+            for fw, row in table["rates"].items()
+            for endpoint, rate in row.items()
+        }
+        ratios = {
+            (other, endpoint): ratio
+            for other, row in table["ratios"].items()
+            for endpoint, ratio in row.items()
+        }
         print(f"\n{protocol.upper()}")
         print(
             _report.ratio_table(
-                protocol,
-                [s.framework for s in specs],
-                endpoints,
-                rates,
-                _report.paired_ratios(
-                    {(c.spec.framework, c.endpoint.name): c.rates for c in mine}
-                ),
+                protocol, table["frameworks"], table["endpoints"], rates, ratios
             )
         )
-    worst = max(cells, key=lambda c: _report.spread(c.rates))
+    noise = run["noise"]
     print(
-        f"\nnoise: the median round is at most {_report.spread(worst.rates):.1%}"
-        f" below the best ({worst.spec.framework} {worst.spec.protocol}"
-        f" {worst.endpoint.name})"
+        f"\nnoise: the median round is at most {noise['spread']:.1%}"
+        f" below the best ({noise['cell']})"
     )
 
 
@@ -196,7 +240,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         measure(cells, args.rounds, args.seconds)
     finally:
         loop.close()
-    _print_results(cells, args.rounds, args.seconds)
+    run = results(cells, args.rounds, args.seconds)
+    _print_results(run)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(run, f, indent=1)
+            f.write("\n")
     return 0
 
 

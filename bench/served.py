@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import re
 import shutil
@@ -321,6 +322,11 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         default=",".join(s.name for s in SERVERS),
         help="comma-separated subset of: %(default)s",
     )
+    parser.add_argument(
+        "--json",
+        metavar="PATH",
+        help="also write the tables as JSON (scripts/bench_charts.py draws them)",
+    )
     args = parser.parse_args(argv)
     args.duration = args.duration or (1 if args.quick else 2)
     args.rounds = args.rounds or (1 if args.quick else 3)
@@ -395,6 +401,21 @@ def _table(server: Server, results: Results) -> str:
     )
 
 
+def _section(server: Server, results: Results) -> dict[str, object]:
+    """Return one server's table as JSON, with the command that served it."""
+    samples = {key: [r.rate for r in runs] for key, runs in results.items()}
+    command = " ".join(server.command("<port>", "<module:app>")).replace(_PY, "python")
+    return {
+        **_report.section(
+            [s.framework for s in _specs(server.protocol)],
+            [e.name for e in apps.ENDPOINTS],
+            samples,
+        ),
+        "protocol": server.protocol,
+        "command": command,
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every selected server with every app and print the tables.
 
@@ -410,6 +431,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     notes: list[str] = []
     tables: list[str] = []
     spreads: list[tuple[float, str]] = []
+    sections: dict[str, object] = {}
     for server in args.servers:
         try:
             results = run_server(server, args.duration, args.rounds)
@@ -417,6 +439,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{server.name}: {e}", file=sys.stderr)
             return 1
         tables.append(_table(server, results))
+        sections[server.name] = _section(server, results)
         notes += _notes(server, results)
         for (framework, endpoint), runs in results.items():
             value = _report.spread([r.rate for r in runs])
@@ -438,6 +461,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     for note in notes:
         print(f"note: {note}")
+    if args.json:
+        run = {
+            "benchmark": "served",
+            "versions": _report.versions(PACKAGES),
+            "machine": _report.machine(),
+            "rounds": args.rounds,
+            "duration": args.duration,
+            "protocols": sections,
+        }
+        with open(args.json, "w") as f:
+            json.dump(run, f, indent=1)
+            f.write("\n")
     return 0
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import os
 import time
 import uuid
@@ -336,3 +337,19 @@ def test_metrics_bench_apps_answer_and_count() -> None:
         assert metrics.check(app) == []
         if "+" in name:
             assert metrics.counted(app) == 1
+
+
+def test_results_hold_the_tables_the_charts_are_drawn_from() -> None:
+    from bench.inprocess import results
+
+    log: list[tuple[str, str]] = []
+    cells = [_cell(fw, e, log) for fw in ("kolben", "flask", "falcon") for e in (0, 1)]
+    measure(cells, rounds=3, seconds=0.002)
+    run = json.loads(json.dumps(results(cells, 3, 0.002)))
+    wsgi = run["protocols"]["wsgi"]
+    assert wsgi["frameworks"][0] == "kolben"
+    kolben_rates = {c.endpoint.name: max(c.rates) for c in cells[:2]}
+    assert wsgi["rates"]["kolben"] == kolben_rates
+    assert set(wsgi["ratios"]) == {"flask", "falcon"}
+    assert all(ratio > 0 for ratio in wsgi["ratios"]["flask"].values())
+    assert run["rounds"] == 3 and 0 <= run["noise"]["spread"] <= 1

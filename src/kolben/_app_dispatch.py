@@ -492,7 +492,7 @@ class DispatchMixin:
         return self  # type: ignore[return-value]
 
     def _scopes(self) -> tuple[str | None, ...]:
-        """The blueprints whose error handlers apply now, innermost first."""
+        """Return the blueprints whose error handlers apply now, innermost first."""
         ctx = _cv_app.get(None)
         if ctx is None or ctx.request is None:
             return (None,)

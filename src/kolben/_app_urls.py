@@ -138,14 +138,14 @@ class URLMixin:
         return self._plan_for(request)
 
     def _plan_for(self, request: Request) -> _dispatch.Plan:
-        """The plan of the request's endpoint; made afresh before serving."""
+        """Return the plan of the request's endpoint; made afresh before serving."""
         endpoint = request.url_rule.endpoint if request.url_rule else None
         if not self._got_first_request:
             return _dispatch.Plan(cast("Kolben", self), endpoint)
         return self._plans.get(endpoint) or self._default_plan  # type: ignore[arg-type]
 
     def _domain(self, request: Request) -> str:
-        """The host or subdomain rules are matched on; ``""`` if neither is used.
+        """Return the host or subdomain rules match on; ``""`` if neither is used.
 
         :raises NotFound: with subdomain matching, the host is not
             ``SERVER_NAME`` or one of its subdomains.

@@ -62,7 +62,7 @@ class AppGroup(click.Group):
     def command(
         self, *args: Any, **kwargs: Any
     ) -> click.Command | Callable[[Callable[..., Any]], click.Command]:
-        """Register a command, wrapped in :func:`with_appcontext`.
+        """Register a command, wrapped in :func:`~kolben.cli.with_appcontext`.
 
         Works with and without parentheses: ``@app.cli.command`` or
         ``@app.cli.command("name", with_appcontext=False)``.
@@ -93,7 +93,7 @@ class AppGroup(click.Group):
     def group(
         self, *args: Any, **kwargs: Any
     ) -> click.Group | Callable[[Callable[..., Any]], click.Group]:
-        """Register a subgroup; it is an :class:`AppGroup` unless ``cls`` says.
+        """Register a subgroup: a :class:`~kolben.cli.AppGroup` unless ``cls`` says.
 
         :param args: passed to :meth:`click.Group.group`.
         :param kwargs: likewise.

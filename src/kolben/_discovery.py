@@ -56,10 +56,10 @@ class NoAppException(click.UsageError):
 
 
 def split_import_path(import_path: str) -> tuple[str, str | None]:
-    """Split ``path:name`` into the path and the name (or ``None``).
+    r"""Split ``path:name`` into the path and the name (or ``None``).
 
     A colon followed by a slash or backslash belongs to a Windows drive
-    (``C:\\apps\\hello.py``), so it does not split.
+    (``C:\apps\hello.py``), so it does not split.
 
     :param import_path: the value of ``--app`` or ``KOLBEN_APP``.
     """

@@ -97,6 +97,7 @@ class Kolben(DispatchMixin, URLMixin, TestingMixin, BackgroundTasks, Scaffold):
         instance_relative_config: bool = False,
         root_path: str | None = None,
     ) -> None:
+        """Take the app's import name and where its files and instance live."""
         super().__init__(import_name, root_path)
         self.static_url_path = static_url_path
         self.static_folder = static_folder
@@ -669,7 +670,7 @@ class Kolben(DispatchMixin, URLMixin, TestingMixin, BackgroundTasks, Scaffold):
 
 
 def _send_static_file(filename: str) -> Response:
-    """The app's ``static`` view: ``current_app.send_static_file``.
+    """Serve the app's ``static`` view: ``current_app.send_static_file``.
 
     A function rather than the bound method, so that the app's own view
     table holds no reference back to the app.

@@ -51,6 +51,7 @@ class BlueprintSetupState:
         options: dict[str, Any],
         first_registration: bool,
     ) -> None:
+        """Keep the blueprint, the app and the options of this registration."""
         self.app = app
         self.blueprint = blueprint
         self.options = options
@@ -139,6 +140,7 @@ class Blueprint(Scaffold):
         root_path: str | None = None,
         cli_group: str | None = _sentinel,
     ) -> None:
+        """Take the blueprint's name, import name, folders and URL options."""
         super().__init__(import_name, root_path)
         if not name:
             raise ValueError("'name' may not be empty.")

@@ -128,8 +128,10 @@ _debug_option = click.Option(
 
 
 class KolbenGroup(AppGroup):
-    """The ``kolben`` command group: global options, built-in commands,
-    plugin commands, and the commands of the loaded application's ``app.cli``.
+    """The ``kolben`` command group, with the app's ``app.cli`` commands.
+
+    It has the global options, the built-in commands, plugin commands, and
+    the commands of the loaded application's ``app.cli``.
 
     :param add_default_commands: add ``run``, ``shell`` and ``routes``.
     :param create_app: a function returning the application, for a custom
@@ -149,6 +151,7 @@ class KolbenGroup(AppGroup):
         set_debug_flag: bool = True,
         **extra: Any,
     ) -> None:
+        """Take which built-in options and commands to add, and the app factory."""
         params = list(extra.pop("params", None) or ())
         params.extend((_env_file_option, _app_option, _debug_option))
         if add_version_option:
@@ -296,6 +299,7 @@ class KolbenCliRunner(CliRunner):
     """
 
     def __init__(self, app: Kolben, **kwargs: Any) -> None:
+        """Take the app whose commands run, and click's runner options."""
         self.app = app
         super().__init__(**kwargs)
 

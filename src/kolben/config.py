@@ -76,6 +76,7 @@ class Config(dict[str, Any]):
     """
 
     def __init__(self, root_path: str = ".", defaults: Mapping[str, Any] | None = None):
+        """Take the folder relative paths start from, and initial settings."""
         super().__init__(defaults or {})
         self.root_path = root_path
 
@@ -231,6 +232,7 @@ class Config(dict[str, Any]):
         return rv
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         return f"<{type(self).__name__} {dict.__repr__(self)}>"
 
 

@@ -102,6 +102,7 @@ class AppContext:
     _background: list[Any] | None = None
 
     def __init__(self, app: Kolben, request: Request | None = None) -> None:
+        """Take the app, and the request this context carries if any."""
         self.app = app
         self.request = request
 
@@ -208,6 +209,7 @@ class AppContext:
         return ctx
 
     def __enter__(self) -> AppContext:
+        """Push the context."""
         self.push()
         return self
 
@@ -217,9 +219,11 @@ class AppContext:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        """Pop the context, passing on the exception if any."""
         self.pop(exc)
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         if self.request is None:
             return f"<AppContext of {self.app.name!r}>"
         r = self.request
@@ -253,6 +257,7 @@ class RequestContext(AppContext, metaclass=_RequestContextType):
         request: Request | None = None,
         session: SessionMixin | None = None,
     ) -> None:
+        """Take the app and a WSGI environ or a made request, and its session."""
         if request is None:
             request = app.request_class(environ, app=app)
         super().__init__(app, request)

@@ -40,6 +40,7 @@ class DebugFilesKeyError(KeyError, AssertionError):
     """
 
     def __init__(self, request: Request, key: str) -> None:
+        """Take the request and the missing ``key``."""
         sent = request.form.getlist(key)
         msg = (
             f"You tried to access the file {key!r} in the request.files"
@@ -58,6 +59,7 @@ class DebugFilesKeyError(KeyError, AssertionError):
         self.msg = msg
 
     def __str__(self) -> str:
+        """Explain why the key is missing and how to fix the form."""
         return self.msg
 
 

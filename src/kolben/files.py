@@ -61,6 +61,7 @@ class FileBody:
     """
 
     def __init__(self, file: IO[bytes], length: int | None = None) -> None:
+        """Take an open binary file and how many bytes to send."""
         self.file = file
         self.length = length
         # wsgi.file_wrapper may send the whole file only when no range
@@ -68,6 +69,7 @@ class FileBody:
         self._kolben_file = file if length is None else None
 
     def __iter__(self) -> Iterator[bytes]:
+        """Yield the file's bytes in blocks."""
         remaining = self.length
         while remaining is None or remaining > 0:
             size = _CHUNK if remaining is None else min(_CHUNK, remaining)
@@ -84,7 +86,7 @@ class FileBody:
 
 
 def _content_disposition(kind: str, name: str) -> str:
-    """The header value; a non-ASCII name gets an ASCII fallback too."""
+    """Return the header value; a non-ASCII name gets an ASCII fallback too."""
     try:
         name.encode("ascii")
     except UnicodeEncodeError:

@@ -88,6 +88,7 @@ class Request(RequestHeaderAttributes):
     _holds_resources = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Note whether the subclass holds resources that ``close`` frees."""
         super().__init_subclass__(**kwargs)
         if "close" in cls.__dict__:
             cls._holds_resources = True
@@ -102,6 +103,7 @@ class Request(RequestHeaderAttributes):
     ) -> None:
         # populate_request is accepted for Werkzeug's signature; kolben never
         # stores the request in the environ (a cycle that outlives requests).
+        """Take a WSGI environ (or build a request for ``app`` without one)."""
         self.environ = environ
         if app is not None:
             self.app = app
@@ -190,8 +192,9 @@ class Request(RequestHeaderAttributes):
 
     @classmethod
     def from_values(cls, *args: Any, **kwargs: Any) -> Request:
-        """Build a request from test client arguments, for tests of code that
-        takes a request.
+        """Build a request from test client arguments.
+
+        This is for tests of code that takes a request.
 
         The arguments are :class:`~kolben.testing.EnvironBuilder`'s without the
         app (``path, base_url, query_string, method, ...``); pass ``app=`` to
@@ -736,6 +739,7 @@ class Request(RequestHeaderAttributes):
             self._body.close()
 
     def __repr__(self) -> str:
+        """Return the method and URL for debugging."""
         return f"<{type(self).__name__} {self.method} {self.path!r}>"
 
 

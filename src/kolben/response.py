@@ -89,6 +89,7 @@ class Response(ResponseHeaderAttributes, ResponseWSGI):
         content_type: str | None = None,
         direct_passthrough: bool = False,
     ) -> None:
+        """Take the body, status, headers and content type."""
         if headers is not None or content_type is not None:
             self._init_with_headers(
                 response, status, headers, mimetype, content_type, direct_passthrough
@@ -171,6 +172,7 @@ class Response(ResponseHeaderAttributes, ResponseWSGI):
             self.response = response
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Set the subclass's status from its ``default_status``."""
         super().__init_subclass__(**kwargs)
         cls._status_code = cls.default_status
         cls._status = status_line(cls.default_status)
@@ -507,6 +509,7 @@ class Response(ResponseHeaderAttributes, ResponseWSGI):
         self.status_code = 206
 
     def __repr__(self) -> str:
+        """Return the status and content type for debugging."""
         body = "streamed" if self.is_streamed else f"{self.content_length} bytes"
         return f"<{type(self).__name__} {body} [{self.status}]>"
 
@@ -525,7 +528,7 @@ __all__ = ["Response", "status_phrase", "_NO_BODY"]
 
 
 def _error_response(error: HTTPException) -> Response:
-    """The response of an HTTP error: the current app's, else a plain one."""
+    """Make the response of an HTTP error: the current app's, else a plain one."""
     ctx = _cv_app.get(None)
     if ctx is not None:
         return ctx.app.make_response(error)

@@ -33,6 +33,7 @@ class SessionTooLarge(CookieTooLarge):
     """
 
     def __init__(self, size: int, max_size: int) -> None:
+        """Take the session's size and the largest cookie browsers keep."""
         ValueError.__init__(
             self,
             f"The session cookie is {size} bytes, over the limit of {max_size}"
@@ -95,9 +96,11 @@ class SecureCookieSession(dict[str, Any], SessionMixin):
     accessed = False
 
     def __init__(self, initial: Any = None) -> None:
+        """Take the session's initial contents."""
         super().__init__(initial or ())
 
     def __getitem__(self, key: str) -> Any:
+        """Return a value and mark the session as read."""
         self.accessed = True
         return super().__getitem__(key)
 
@@ -114,10 +117,12 @@ class SecureCookieSession(dict[str, Any], SessionMixin):
         return super().setdefault(key, default)
 
     def __setitem__(self, key: str, value: Any) -> None:
+        """Set a value and mark the session as changed."""
         self.accessed = self.modified = True
         super().__setitem__(key, value)
 
     def __delitem__(self, key: str) -> None:
+        """Delete a key and mark the session as changed."""
         self.accessed = self.modified = True
         super().__delitem__(key)
 
@@ -170,15 +175,15 @@ class SessionInterface:
         return isinstance(obj, self.null_session_class)
 
     def get_cookie_name(self, app: Kolben) -> str:
-        """The cookie name (``SESSION_COOKIE_NAME``)."""
+        """Return the cookie name (``SESSION_COOKIE_NAME``)."""
         return str(app.config["SESSION_COOKIE_NAME"])
 
     def get_cookie_domain(self, app: Kolben) -> str | None:
-        """The cookie domain (``SESSION_COOKIE_DOMAIN``)."""
+        """Return the cookie domain (``SESSION_COOKIE_DOMAIN``)."""
         return app.config["SESSION_COOKIE_DOMAIN"]  # type: ignore[no-any-return]
 
     def get_cookie_path(self, app: Kolben) -> str:
-        """The cookie path (``SESSION_COOKIE_PATH`` or ``APPLICATION_ROOT``)."""
+        """Return the cookie path (``SESSION_COOKIE_PATH`` or ``APPLICATION_ROOT``)."""
         return str(app.config["SESSION_COOKIE_PATH"] or app.config["APPLICATION_ROOT"])
 
     def get_cookie_httponly(self, app: Kolben) -> bool:
@@ -190,7 +195,7 @@ class SessionInterface:
         return bool(app.config["SESSION_COOKIE_SECURE"])
 
     def get_cookie_samesite(self, app: Kolben) -> str | None:
-        """The cookie's SameSite attribute."""
+        """Return the cookie's SameSite attribute."""
         return app.config["SESSION_COOKIE_SAMESITE"]  # type: ignore[no-any-return]
 
     def get_cookie_partitioned(self, app: Kolben) -> bool:
@@ -351,6 +356,7 @@ class RedisSessionInterface(SessionInterface):
     def __init__(
         self, client: Any = None, url: str | None = None, prefix: str = "session:"
     ) -> None:
+        """Take a Redis client or URL, and the key prefix."""
         if client is None:
             try:
                 import redis

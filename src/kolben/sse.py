@@ -64,6 +64,7 @@ class ServerSentEvent:
     def __post_init__(self) -> None:
         # SECURITY: a line break in a one-line field would start a field or
         # event the app never meant to send.
+        """Refuse line breaks in ``event`` and ``id``, and NUL in ``id``."""
         for name in ("event", "id"):
             value = getattr(self, name)
             if value is not None and ("\n" in value or "\r" in value):

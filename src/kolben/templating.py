@@ -35,6 +35,7 @@ class Environment(BaseEnvironment):
     """
 
     def __init__(self, app: Kolben, **options: Any) -> None:
+        """Take the app and Jinja's environment options."""
         if "loader" not in options:
             options["loader"] = app.create_global_jinja_loader()
         super().__init__(**options)
@@ -54,6 +55,7 @@ class DispatchingJinjaLoader(BaseLoader):
 
     def __init__(self, app: Kolben) -> None:
         # Weak, as the environment's: see Environment.
+        """Take the app whose loaders are searched."""
         self.app: Kolben = weakref.proxy(app)  # type: ignore[assignment]
 
     def _iter_loaders(self) -> Iterator[tuple[Scaffold, BaseLoader]]:

@@ -117,6 +117,7 @@ class MethodView(View):
     """
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Set ``methods`` from the methods the subclass defines."""
         super().__init_subclass__(**kwargs)
         if "methods" in cls.__dict__:
             return

@@ -46,11 +46,13 @@ class ConnectionClosed(Exception):  # noqa: N818 - the name users know
     """
 
     def __init__(self, code: int = 1006, reason: str = "") -> None:
+        """Take the close code and reason."""
         super().__init__(code, reason)
         self.code = code
         self.reason = reason
 
     def __str__(self) -> str:
+        """Return the close code and reason."""
         return f"WebSocket closed with code {self.code}" + (
             f": {self.reason}" if self.reason else ""
         )
@@ -81,6 +83,7 @@ class WebSocket:
         receive: Receive,
         send: Send,
     ) -> None:
+        """Take the app, the handshake request and the ASGI channel."""
         self.app = app
         #: The handshake request; ``request`` is this object in a view too.
         self.request = request
@@ -292,6 +295,7 @@ class WebSocket:
             pass  # already gone: nothing to tell the client
 
     def __aiter__(self) -> AsyncIterator[str | bytes]:
+        """Iterate over incoming messages until the socket closes."""
         return self._messages()
 
     async def _messages(self) -> AsyncIterator[str | bytes]:
@@ -303,6 +307,7 @@ class WebSocket:
             yield message
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         return f"<WebSocket {self.path!r}>"
 
 

@@ -85,6 +85,7 @@ class RequestValidationError(ProblemMixin, UnprocessableEntity):
     """
 
     def __init__(self, errors: Sequence[dict[str, Any]], body: Any = None) -> None:
+        """Keep the validation ``errors`` and, if given, the refused ``body``."""
         self._errors = [dict(e) for e in errors]
         self.body = body
         super().__init__(_summary(self._errors))

@@ -68,6 +68,7 @@ class OpenAPI:
         assets_url: str = "/docs-assets",
         info: dict[str, Any] | None = None,
     ) -> None:
+        """Take the app (or call :meth:`init_app` later) and the document's info."""
         self.info: dict[str, Any] = {"title": title, "version": version}
         if description:
             self.info["description"] = description

@@ -87,6 +87,7 @@ class Param:
         embed: bool = False,
         **constraints: Any,
     ) -> None:
+        """Take the parameter's alias, its docs, and pydantic's ``constraints``."""
         unknown = set(constraints) - _CONSTRAINTS
         if unknown:
             raise TypeError(
@@ -106,6 +107,7 @@ class Param:
         return Annotated[item, cls()]
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         return f"{type(self).__name__}(alias={self.alias!r})"
 
 

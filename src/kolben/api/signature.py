@@ -131,6 +131,7 @@ class ViewSpec:
     skip: int = 0
 
     def __post_init__(self) -> None:
+        """Derive what validation needs from the parameters and route options."""
         self.is_async = inspect.iscoroutinefunction(self.func)
         #: Whether :func:`~kolben.api.validated` serves it already.
         self.validated = False

@@ -52,6 +52,7 @@ class ResponseValidationError(Exception):
     """
 
     def __init__(self, view: str, errors: list[dict[str, Any]]) -> None:
+        """Keep the ``view`` that returned the value and pydantic's ``errors``."""
         self.errors = errors
         super().__init__(
             f"The view {view!r} returned a value its response model refuses: {errors}"
@@ -65,6 +66,7 @@ class Binder:
     """
 
     def __init__(self, spec: ViewSpec) -> None:
+        """Compile the validators of the view described by ``spec``."""
         self.spec = spec
         gathered = [
             p

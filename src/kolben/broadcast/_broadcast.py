@@ -51,7 +51,7 @@ class Subscriber:
         """Wait for the next event.
 
         :raises RuntimeError: the subscriber fell too far behind and was
-            dropped (see :data:`QUEUE_SIZE`).
+            dropped (see ``QUEUE_SIZE``).
         """
         event = await self._queue.get()
         if event is None:

@@ -103,6 +103,7 @@ class AsyncCache:
     """
 
     def __init__(self, cache: BaseCache) -> None:
+        """Wrap the sync ``cache``."""
         self.cache = cache
 
     async def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -149,6 +150,7 @@ class AsyncRedisCache(AsyncCache):
     def __init__(
         self, cache: RedisCache, url: str | None, connection: dict[str, Any]
     ) -> None:
+        """Wrap ``cache``, connecting to ``url`` or using ``connection``."""
         super().__init__(cache)
         self.redis_cache = cache
         self._url = url

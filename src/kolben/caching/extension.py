@@ -73,6 +73,7 @@ class Cache(MemoizeMixin):
         with_jinja2_ext: bool = True,
         config: dict[str, Any] | None = None,
     ) -> None:
+        """Take the app (or call :meth:`init_app` later) and default config."""
         if not (config is None or isinstance(config, dict)):
             raise ValueError("`config` must be an instance of dict or None")
         self.config = config

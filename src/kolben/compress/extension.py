@@ -110,6 +110,7 @@ class Compress:
     """
 
     def __init__(self, app: Any = None) -> None:
+        """Take the app, or call :meth:`init_app` later."""
         self.app = app
         if app is not None:
             self.init_app(app)

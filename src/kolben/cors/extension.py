@@ -78,6 +78,7 @@ class CORS:
     """
 
     def __init__(self, app: Any = None, **kwargs: Any) -> None:
+        """Take the app (or call :meth:`init_app` later) and CORS options."""
         self._options = kwargs
         if app is not None:
             self.init_app(app, **kwargs)

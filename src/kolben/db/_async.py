@@ -80,7 +80,7 @@ class AsyncMixin:
         return session
 
     def _async_engines(self) -> dict[str | None, AsyncEngine]:
-        """The current app's async engines on the running loop."""
+        """Return the current app's async engines on the running loop."""
         app = current_app._get_current_object()
         loops = self._app_async_engines.get(app)
         if loops is None:

@@ -71,7 +71,7 @@ class SQLAlchemy(AsyncMixin):
         :attr:`session`.
     :param query_class: the class of ``Model.query`` and dynamic
         relationships.
-    :param model_class: the base of :attr:`Model`; a ``DeclarativeBase``
+    :param model_class: the base of ``db.Model``; a ``DeclarativeBase``
         subclass for SQLAlchemy 2's typed style, or a plain class.
     :param engine_options: default arguments for every ``create_engine``.
     :param add_models_to_shell: put ``db`` and the models in ``kolben shell``.
@@ -91,6 +91,7 @@ class SQLAlchemy(AsyncMixin):
         disable_autonaming: bool = False,
     ) -> None:
         #: The query class of ``Model.query`` and dynamic relationships.
+        """Take the app (or call :meth:`init_app` later) and the options."""
         self.Query = query_class
         #: Each bind key's ``MetaData``; the default bind's is at ``None``.
         self.metadatas: dict[str | None, sa.MetaData] = {}
@@ -122,6 +123,7 @@ class SQLAlchemy(AsyncMixin):
             self.init_app(app)
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         try:
             url = describe(self.engine.url)
         except RuntimeError:
@@ -276,7 +278,7 @@ class SQLAlchemy(AsyncMixin):
     def _make_declarative_base(
         self, model_class: t.Any, disable_autonaming: bool = False
     ) -> t.Any:
-        """Make :attr:`Model` from ``model_class``."""
+        """Make ``db.Model`` from ``model_class``."""
         declarative_bases = (sa_orm.DeclarativeBase, sa_orm.DeclarativeBaseNoMeta)
         if isinstance(model_class, type) and issubclass(model_class, declarative_bases):
             mixins: tuple[type, ...] = (BindMixin,)
@@ -467,6 +469,7 @@ class SQLAlchemy(AsyncMixin):
         return sa_orm.relationship(*args, **kwargs)
 
     def __getattr__(self, name: str) -> t.Any:
+        """Look up ``name`` in SQLAlchemy's and its ORM's names (``db.Column``)."""
         if name == "relation":
             return self._relation
         if name == "event":

@@ -67,6 +67,7 @@ class Model:
     query: ClassVar[Query] = _QueryProperty()  # type: ignore[assignment]
 
     def __repr__(self) -> str:
+        """Return the model's class and primary key."""
         state = t.cast("sa.orm.InstanceState[Model]", sa.inspect(self))
         if state.transient:
             pk = f"(transient {id(self)})"
@@ -153,6 +154,7 @@ class BindMetaMixin(type):
     """Metaclass mixin that honours ``__bind_key__`` (classic declarative)."""
 
     def __init__(cls, name: str, bases: tuple[type, ...], d: dict[str, Any]) -> None:
+        """Give the new model's table its bind key's metadata."""
         _bind_metadata(cls)
         super().__init__(name, bases, d)
 
@@ -161,6 +163,7 @@ class NameMetaMixin(type):
     """Metaclass mixin that names tables after their models."""
 
     def __init__(cls, name: str, bases: tuple[type, ...], d: dict[str, Any]) -> None:
+        """Name the model's table after the class if it does not name one."""
         if should_set_tablename(cls):
             cls.__tablename__ = camel_to_snake_case(cls.__name__)
         super().__init__(name, bases, d)
@@ -186,6 +189,7 @@ class BindMixin:
 
     @classmethod
     def __init_subclass__(cls: type[Any], **kwargs: Any) -> None:
+        """Give the subclass's table its bind key's metadata."""
         _bind_metadata(cls)
         super().__init_subclass__(**kwargs)
 
@@ -195,6 +199,7 @@ class NameMixin:
 
     @classmethod
     def __init_subclass__(cls: type[Any], **kwargs: Any) -> None:
+        """Name the subclass's table after the class if it names none."""
         if should_set_tablename(cls):
             cls.__tablename__ = camel_to_snake_case(cls.__name__)
         super().__init_subclass__(**kwargs)

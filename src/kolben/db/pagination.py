@@ -216,6 +216,7 @@ class Pagination(_Page):
         count: bool = True,
         **kwargs: t.Any,
     ) -> None:
+        """Take the page, its size and limits, and query the page's items."""
         self._query_args = kwargs
         page, per_page, max_per_page = page_args(
             page, per_page, max_per_page, error_out

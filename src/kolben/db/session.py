@@ -26,6 +26,7 @@ class Session(sa_orm.Session):
     """
 
     def __init__(self, db: SQLAlchemy, **kwargs: t.Any) -> None:
+        """Take the extension whose engines the session binds to."""
         super().__init__(**kwargs)
         self._db = db
         self._model_changes: dict[object, tuple[t.Any, str]] = {}
@@ -77,6 +78,7 @@ class AsyncBindSession(Session):
     def __init__(
         self, db: SQLAlchemy, engines: t.Mapping[str | None, sa.Engine], **kwargs: t.Any
     ) -> None:
+        """Take the extension and the async engines to bind to."""
         super().__init__(db, **kwargs)
         self._async_binds = engines
 
@@ -121,5 +123,5 @@ def current_ctx() -> object:
 
 
 def _app_ctx_id() -> int:
-    """The scope of ``db.session``: the current app context."""
+    """Return the scope of ``db.session``: the current app context."""
     return id(current_ctx())

@@ -251,6 +251,7 @@ class CSRFProtect:
     """
 
     def __init__(self, app: Kolben | None = None) -> None:
+        """Take the app, or call :meth:`init_app` later."""
         self._exempt_views: set[str] = set()
         self._exempt_blueprints: set[Blueprint] = set()
         if app is not None:

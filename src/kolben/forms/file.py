@@ -97,6 +97,7 @@ class FileAllowed:
     """
 
     def __init__(self, upload_set: Any, message: str | None = None) -> None:
+        """Take the allowed extensions and the error message."""
         self.upload_set = upload_set
         self.message = message
 
@@ -132,6 +133,7 @@ class FileSize:
     def __init__(
         self, max_size: int, min_size: int = 0, message: str | None = None
     ) -> None:
+        """Take the largest and smallest size in bytes, and the message."""
         self.min_size = min_size
         self.max_size = max_size
         self.message = message

@@ -142,6 +142,7 @@ class KolbenForm(Form):
             return translations
 
     def __init__(self, formdata: Any = _Auto, **kwargs: Any) -> None:
+        """Take form data, or bind the current request's if it has any."""
         super().__init__(formdata=formdata, **kwargs)
         if (
             formdata is _Auto

@@ -31,6 +31,7 @@ class Accept(list[tuple[str, float]]):
     """
 
     def __init__(self, values: Iterable[tuple[str, float]] = ()) -> None:
+        """Take ``(value, quality)`` pairs."""
         entries = list(values)
         entries.sort(key=lambda item: (-item[1], -self._specificity(item[0])))
         super().__init__(entries)
@@ -142,9 +143,11 @@ class Accept(list[tuple[str, float]]):
         return ",".join(parts)
 
     def __str__(self) -> str:
+        """Return the header value."""
         return self.to_header()
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         return f"{type(self).__name__}({list(self)!r})"
 
 

@@ -168,6 +168,7 @@ class Authorization(_SchemeValue):
         return f"{scheme} {_dump_params(self.parameters, quote_all=False)}"
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         return f"<{type(self).__name__} {self.type!r}>"
 
 
@@ -203,6 +204,7 @@ class WWWAuthenticate(_SchemeValue):
             self._on_update(self)
 
     def __setattr__(self, name: str, value: Any) -> None:
+        """Set a field, or a parameter for any other name."""
         if name not in self._fields:
             self[name] = value
             return
@@ -213,22 +215,27 @@ class WWWAuthenticate(_SchemeValue):
             self._trigger_on_update()
 
     def __delattr__(self, name: str) -> None:
+        """Delete a parameter."""
         del self[name]
 
     def __getitem__(self, key: str) -> str | None:
+        """Return a parameter's value."""
         return self.parameters.get(key)
 
     def __setitem__(self, key: str, value: str | None) -> None:
+        """Set a parameter's value."""
         if value is None:
             self.parameters.pop(key, None)
         else:
             self.parameters[key] = value
 
     def __delitem__(self, key: str) -> None:
+        """Delete a parameter."""
         if key in self.parameters:
             del self.parameters[key]
 
     def __contains__(self, key: str) -> bool:
+        """Tell whether the challenge has a parameter."""
         return key in self.parameters
 
     def get(self, key: str, default: str | None = None) -> str | None:
@@ -266,4 +273,5 @@ class WWWAuthenticate(_SchemeValue):
         return f"{scheme} {_dump_params(self.parameters, quote_all=True)}"
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         return f"<{type(self).__name__} {self.to_header()!r}>"

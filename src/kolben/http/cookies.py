@@ -36,10 +36,10 @@ def parse_cookie(header: str | bytes | None, cls: type[_M]) -> _M: ...
 def parse_cookie(
     header: str | bytes | None, cls: type[MultiDict[str, str]] | None = None
 ) -> MultiDict[str, str]:
-    """Parse a ``Cookie`` header into a MultiDict, tolerating any input.
+    r"""Parse a ``Cookie`` header into a MultiDict, tolerating any input.
 
     ``a=1; b="x y"; c`` gives ``a="1"``, ``b="x y"`` and ``c=""``. Quoted
-    values are unquoted (``\\"`` and octal escapes like ``\\054``, decoded as
+    values are unquoted (``\"`` and octal escapes like ``\054``, decoded as
     UTF-8); pairs with an empty name or an unterminated quote are skipped.
     Never raises: a malformed cookie header must not become a 500.
 
@@ -97,9 +97,9 @@ def _unescape_match(match: re.Match[bytes]) -> bytes:
 
 
 def _quote_cookie_value(value: str) -> str:
-    """Return *value* bare if it is all cookie-octets, else quoted.
+    r"""Return *value* bare if it is all cookie-octets, else quoted.
 
-    Inside the quotes, ``"`` and ``\\`` are backslash-escaped and every byte
+    Inside the quotes, ``"`` and ``\`` are backslash-escaped and every byte
     that is not printable ASCII, plus ``;`` and ``,``, is an octal escape of
     its UTF-8 encoding, so the header can never be split or extended.
     """
@@ -194,6 +194,7 @@ class CookieTooLarge(ValueError):
     """
 
     def __init__(self, key: str, size: int, max_size: int) -> None:
+        """Take the cookie's name, its size and the size browsers keep."""
         self.key = key
         self.size = size
         self.max_size = max_size

@@ -44,6 +44,7 @@ class ETags:
         weak_etags: Iterable[str] | None = None,
         star_tag: bool = False,
     ) -> None:
+        """Take the strong and weak tags, and whether ``*`` was given."""
         self._strong = frozenset(strong_etags or ())
         self._weak = frozenset(weak_etags or ())
         self.star_tag = star_tag
@@ -105,18 +106,23 @@ class ETags:
         return ", ".join(tags)
 
     def __contains__(self, etag: object) -> bool:
+        """Tell whether ``etag`` matches one of the tags."""
         return isinstance(etag, str) and self.contains(etag)
 
     def __iter__(self) -> Iterator[str]:
+        """Iterate over the strong tags."""
         return iter(self._strong)
 
     def __len__(self) -> int:
+        """Return the number of strong tags."""
         return len(self._strong)
 
     def __bool__(self) -> bool:
+        """Tell whether any tag (or ``*``) was given."""
         return bool(self.star_tag or self._strong or self._weak)
 
     def __eq__(self, other: object) -> bool:
+        """Compare the tags with another set's."""
         if not isinstance(other, ETags):
             return NotImplemented
         return (self.star_tag, self._strong, self._weak) == (
@@ -126,9 +132,11 @@ class ETags:
         )
 
     def __hash__(self) -> int:
+        """Hash the tags."""
         return hash((self.star_tag, self._strong, self._weak))
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         return f"<{type(self).__name__} {self.to_header()!r}>"
 
 

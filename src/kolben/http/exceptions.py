@@ -73,6 +73,7 @@ class HTTPException(Exception):
     description: str | None = None
 
     def __init__(self, description: str | None = None, response: Any = None) -> None:
+        """Take a description overriding the class's, and a ready response."""
         super().__init__()
         if description is not None:
             self.description = description
@@ -80,7 +81,7 @@ class HTTPException(Exception):
 
     @property
     def name(self) -> str:
-        """The reason phrase for :attr:`code`, e.g. ``"Not Found"``."""
+        """The reason phrase for ``code``, e.g. ``"Not Found"``."""
         if self.code is None:
             return "Unknown Error"
         return HTTP_STATUS_CODES.get(self.code, "Unknown Error")
@@ -119,10 +120,12 @@ class HTTPException(Exception):
         return _response_maker(self)
 
     def __str__(self) -> str:
+        """Return the status line and description."""
         code = self.code if self.code is not None else "???"
         return f"{code} {self.name}: {self.description}"
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         code = self.code if self.code is not None else "???"
         return f"<{type(self).__name__} '{code}: {self.name}'>"
 
@@ -150,6 +153,7 @@ class BadRequestKeyError(BadRequest, KeyError):
     show_exception: bool = False
 
     def __init__(self, key: Any = None, *args: Any, **kwargs: Any) -> None:
+        """Take the missing key; other arguments go to :class:`BadRequest`."""
         super().__init__(*args, **kwargs)
         self.key = key
         self.args = () if key is None else (key,)
@@ -199,6 +203,7 @@ class Unauthorized(HTTPException):
         response: Any = None,
         www_authenticate: Any = None,
     ) -> None:
+        """Take the description, response and ``WWW-Authenticate`` challenges."""
         super().__init__(description, response)
         if www_authenticate is None:
             challenges: list[Any] = []
@@ -255,6 +260,7 @@ class MethodNotAllowed(HTTPException):
         description: str | None = None,
         response: Any = None,
     ) -> None:
+        """Take the methods the URL accepts, for the ``Allow`` header."""
         super().__init__(description, response)
         self.valid_methods = None if valid_methods is None else list(valid_methods)
 
@@ -354,6 +360,7 @@ class RangeNotSatisfiable(HTTPException):
         description: str | None = None,
         response: Any = None,
     ) -> None:
+        """Take the resource's length and range unit, for ``Content-Range``."""
         super().__init__(description, response)
         self.length = length
         self.units = units
@@ -490,6 +497,7 @@ class InternalServerError(HTTPException):
         response: Any = None,
         original_exception: BaseException | None = None,
     ) -> None:
+        """Take the description, response and the exception that caused it."""
         super().__init__(description, response)
         self.original_exception = original_exception
 
@@ -580,7 +588,7 @@ class Aborter:
     """Raise the HTTPException registered for a status code.
 
     :param mapping: Code to exception class; defaults to
-        :data:`default_exceptions`.
+        ``default_exceptions``.
     :param extra: More codes, added to (or overriding) ``mapping``.
     """
 
@@ -589,6 +597,7 @@ class Aborter:
         mapping: Mapping[int, type[HTTPException]] | None = None,
         extra: Mapping[int, type[HTTPException]] | None = None,
     ) -> None:
+        """Take a status-to-exception mapping and extra codes to add to it."""
         self.mapping: dict[int, type[HTTPException]] = dict(
             default_exceptions if mapping is None else mapping
         )

@@ -40,6 +40,7 @@ class FileStorage:
         content_length: int | None = None,
         headers: Headers | None = None,
     ) -> None:
+        """Take the file's stream, names, content type, length and headers."""
         self.name = name
         self.stream: IO[bytes] = stream if stream is not None else io.BytesIO()
         if filename is None:
@@ -96,15 +97,18 @@ class FileStorage:
         self.stream.close()
 
     def __getattr__(self, name: str) -> Any:
+        """Look up ``name`` on the underlying stream."""
         if name == "stream":
             # Not set yet (e.g. while unpickling): do not recurse.
             raise AttributeError(name)
         return getattr(self.stream, name)
 
     def __iter__(self) -> Iterator[bytes]:
+        """Iterate over the stream."""
         return iter(self.stream)
 
     def __enter__(self) -> FileStorage:
+        """Return the file itself."""
         return self
 
     def __exit__(
@@ -113,12 +117,15 @@ class FileStorage:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        """Close the stream."""
         self.close()
 
     def __bool__(self) -> bool:
+        """Tell whether a file was uploaded (it has a file name)."""
         return bool(self.filename)
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         return f"<{type(self).__name__}: {self.filename!r} ({self.content_type!r})>"
 
 
@@ -141,10 +148,10 @@ _WINDOWS_DEVICE_NAMES = frozenset(
 
 
 def secure_filename(filename: str) -> str:
-    """Return a version of a client-sent file name that is safe to save.
+    r"""Return a version of a client-sent file name that is safe to save.
 
     The result is ASCII letters, digits, ``_``, ``.`` and ``-`` only, has no
-    path separators (``/`` and ``\\`` on every platform) and no leading
+    path separators (``/`` and ``\`` on every platform) and no leading
     dots; Windows device names (``CON``, ``NUL`` ...) get a ``_`` prefix.
     It can be empty: choose a name yourself then.
 

@@ -118,6 +118,7 @@ class MultipartDecoder:
         max_part_header_size: int = 8192,
         spool_threshold: int = 500 * 1024,
     ) -> None:
+        """Take the boundary and the limits on memory, parts and headers."""
         self.max_form_memory_size = max_form_memory_size
         self.max_form_parts = max_form_parts
         self.max_part_header_size = max_part_header_size

@@ -28,6 +28,7 @@ class HeaderSet(MutableSet[str]):
         headers: Iterable[str] | None = None,
         on_update: Callable[[HeaderSet], None] | None = None,
     ) -> None:
+        """Take the initial tokens and a callback run on every change."""
         self._headers: list[str] = []
         self._set: set[str] = set()
         for header in headers or ():
@@ -121,9 +122,11 @@ class HeaderSet(MutableSet[str]):
         return ", ".join(map(quote_header_value, self._headers))
 
     def __getitem__(self, index: SupportsIndex) -> str:
+        """Return the token at ``index``."""
         return self._headers[index]
 
     def __setitem__(self, index: SupportsIndex, value: str) -> None:
+        """Replace the token at ``index``."""
         old = self._headers[index]
         if value.lower() != old.lower() and value.lower() in self._set:
             raise ValueError(f"{value!r} is already in the set.")
@@ -133,26 +136,33 @@ class HeaderSet(MutableSet[str]):
         self._changed()
 
     def __delitem__(self, index: SupportsIndex) -> None:
+        """Remove the token at ``index``."""
         old = self._headers.pop(index)
         self._set.discard(old.lower())
         self._changed()
 
     def __contains__(self, header: object) -> bool:
+        """Tell whether the set has ``header``, ignoring case."""
         return isinstance(header, str) and header.lower() in self._set
 
     def __iter__(self) -> Iterator[str]:
+        """Iterate over the tokens in order."""
         return iter(self._headers)
 
     def __len__(self) -> int:
+        """Return the number of tokens."""
         return len(self._headers)
 
     def __bool__(self) -> bool:
+        """Tell whether the set has any token."""
         return bool(self._headers)
 
     def __str__(self) -> str:
+        """Return the header value."""
         return self.to_header()
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         return f"{type(self).__name__}({self._headers!r})"
 
 

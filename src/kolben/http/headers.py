@@ -119,6 +119,7 @@ class Headers:
         self,
         defaults: Headers | Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None,
     ) -> None:
+        """Take initial headers: a mapping, pairs or another ``Headers``."""
         self._list: list[tuple[str, str]]
         if defaults is None:
             self._list = []
@@ -152,6 +153,7 @@ class Headers:
     @overload
     def __getitem__(self, key: slice) -> Headers: ...
     def __getitem__(self, key: str | int | slice) -> str | tuple[str, str] | Headers:
+        """Return a header's first value, or the field(s) at an index or slice."""
         if isinstance(key, str):
             ikey = key.lower()
             for name, value in self._list:
@@ -221,6 +223,7 @@ class Headers:
     get_all = getlist
 
     def __contains__(self, name: object) -> bool:
+        """Tell whether a header is present, ignoring case."""
         if not isinstance(name, str):
             return False
         ikey = name.lower()
@@ -231,12 +234,15 @@ class Headers:
         return False
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
+        """Iterate over ``(name, value)`` pairs in order."""
         return iter(self._list)
 
     def __len__(self) -> int:
+        """Return the number of header fields."""
         return len(self._list)
 
     def __bool__(self) -> bool:
+        """Tell whether there is any header field."""
         return bool(self._list)
 
     def keys(self, lower: bool = False) -> Iterator[str]:
@@ -446,6 +452,7 @@ class Headers:
         return Headers(self)
 
     def __copy__(self) -> Headers:
+        """Return a shallow copy."""
         return self.copy()
 
     def __eq__(self, other: object) -> bool:
@@ -457,6 +464,7 @@ class Headers:
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         return f"{type(self).__name__}({self._list!r})"
 
     def __str__(self) -> str:

@@ -71,6 +71,7 @@ class MultiDict(MutableMapping[K, V], Generic[K, V]):
         | Iterable[tuple[K, V]]
         | None = None,
     ) -> None:
+        """Take a mapping, a MultiDict or ``(key, value)`` pairs."""
         self._d = {}
         if mapping is not None:
             _fill(self._d, mapping)
@@ -86,6 +87,7 @@ class MultiDict(MutableMapping[K, V], Generic[K, V]):
     # -- reading -----------------------------------------------------------
 
     def __getitem__(self, key: K) -> V:
+        """Return the first value of ``key``."""
         try:
             return self._d[key][0]
         except (KeyError, IndexError):
@@ -148,12 +150,15 @@ class MultiDict(MutableMapping[K, V], Generic[K, V]):
         return result
 
     def __contains__(self, key: object) -> bool:
+        """Tell whether ``key`` has a value."""
         return key in self._d
 
     def __iter__(self) -> Iterator[K]:
+        """Iterate over the keys."""
         return iter(self._d)
 
     def __len__(self) -> int:
+        """Return the number of keys."""
         return len(self._d)
 
     def keys(self) -> KeysView[K]:
@@ -211,9 +216,11 @@ class MultiDict(MutableMapping[K, V], Generic[K, V]):
     # -- writing -----------------------------------------------------------
 
     def __setitem__(self, key: K, value: V) -> None:
+        """Replace all values of ``key`` with ``value``."""
         self._d[key] = [value]
 
     def __delitem__(self, key: K) -> None:
+        """Remove ``key`` and all its values."""
         del self._d[key]
 
     def add(self, key: K, value: V) -> None:
@@ -335,9 +342,11 @@ class MultiDict(MutableMapping[K, V], Generic[K, V]):
         return self._from_lists(_copy.deepcopy(self._d, memo))
 
     def __copy__(self) -> MultiDict[K, V]:
+        """Return a shallow copy."""
         return self.copy()
 
     def __deepcopy__(self, memo: dict[int, Any]) -> MultiDict[K, V]:
+        """Return a deep copy."""
         return self.deepcopy(memo)
 
     def __eq__(self, other: object) -> bool:
@@ -365,12 +374,15 @@ class MultiDict(MutableMapping[K, V], Generic[K, V]):
         return self._d
 
     def __getstate__(self) -> dict[K, list[V]]:
+        """Return the state to pickle: every key with its values."""
         return self.to_dict(flat=False)
 
     def __setstate__(self, state: dict[K, list[V]]) -> None:
+        """Restore the pickled state."""
         self._d = state
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         return f"{type(self).__name__}({list(self.items(multi=True))!r})"
 
 
@@ -412,10 +424,12 @@ class ImmutableMultiDict(MultiDict[K, V]):
         return MultiDict._from_lists(_copy.deepcopy(self._lists(), memo))
 
     def __copy__(self) -> ImmutableMultiDict[K, V]:
+        """Return the object itself: it cannot change."""
         return self
 
     def __hash__(self) -> int:  # type: ignore[override]
         # Key order does not matter for equality, so it must not for hashing.
+        """Hash every key and value."""
         return hash(frozenset((k, tuple(v)) for k, v in self._lists().items()))
 
 
@@ -431,10 +445,12 @@ class CombinedMultiDict(ImmutableMultiDict[K, V]):
     __slots__ = ("dicts",)
 
     def __init__(self, dicts: Iterable[MultiDict[K, V]] | None = None) -> None:
+        """Take the MultiDicts to search, first first."""
         super().__init__()
         self.dicts: list[MultiDict[K, V]] = list(dicts or ())
 
     def __getitem__(self, key: K) -> V:
+        """Return the first value of ``key`` in the first dict that has it."""
         for d in self.dicts:
             values = d._lists().get(key)
             if values:
@@ -474,12 +490,15 @@ class CombinedMultiDict(ImmutableMultiDict[K, V]):
         return result
 
     def __contains__(self, key: object) -> bool:
+        """Tell whether any dict has ``key``."""
         return any(key in d for d in self.dicts)
 
     def __iter__(self) -> Iterator[K]:
+        """Iterate over the keys of all dicts, each once."""
         return iter(self._lists())
 
     def __len__(self) -> int:
+        """Return the number of distinct keys."""
         return len(self._lists())
 
     def keys(self) -> KeysView[K]:
@@ -522,7 +541,9 @@ class CombinedMultiDict(ImmutableMultiDict[K, V]):
         return lists
 
     def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the view by its dicts."""
         return (type(self), (list(self.dicts),))
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         return f"{type(self).__name__}({self.dicts!r})"

@@ -101,6 +101,7 @@ class ContentSecurityPolicy(CallbackDict[str, str]):
         values: Mapping[str, str] | Iterable[tuple[str, str]] | None = (),
         on_update: Callable[[ContentSecurityPolicy], None] | None = None,
     ) -> None:
+        """Take the initial directives and a callback run on every change."""
         super().__init__(values, on_update)
         #: Whether the policy came from a header (or was given values).
         self.provided = values is not None
@@ -110,9 +111,11 @@ class ContentSecurityPolicy(CallbackDict[str, str]):
         return dump_csp_header(self)
 
     def __str__(self) -> str:
+        """Return the header value."""
         return self.to_header()
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         return f"<{type(self).__name__} {self.to_header()!r}>"
 
 

@@ -35,6 +35,7 @@ class Range:
     __slots__ = ("ranges", "units")
 
     def __init__(self, units: str, ranges: list[tuple[int, int | None]]) -> None:
+        """Take the unit and the ``(start, stop)`` ranges."""
         self.units = units
         self.ranges = ranges
 
@@ -86,6 +87,7 @@ class Range:
         return None if content_range is None else content_range.to_header()
 
     def __eq__(self, other: object) -> bool:
+        """Compare unit and ranges with another range."""
         if not isinstance(other, Range):
             return NotImplemented
         return (self.units, self.ranges) == (other.units, other.ranges)
@@ -93,9 +95,11 @@ class Range:
     __hash__ = None  # type: ignore[assignment]
 
     def __str__(self) -> str:
+        """Return the header value."""
         return self.to_header()
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         return f"<{type(self).__name__} {self.to_header()!r}>"
 
 
@@ -128,11 +132,13 @@ class ContentRange:
         length: int | None = None,
         on_update: Callable[[ContentRange], None] | None = None,
     ) -> None:
+        """Take the unit, the range, the full length, and a change callback."""
         object.__setattr__(self, "on_update", None)
         self.set(start, stop, length, units)
         self.on_update = on_update
 
     def __setattr__(self, name: str, value: Any) -> None:
+        """Set an attribute and report the change to the callback."""
         object.__setattr__(self, name, value)
         if name != "on_update" and self.on_update is not None:
             self.on_update(self)
@@ -178,9 +184,11 @@ class ContentRange:
         return f"{self.units} {self.start}-{self.stop - 1}/{length}"
 
     def __bool__(self) -> bool:
+        """Tell whether the value has a unit, i.e. is set."""
         return self.units is not None
 
     def __eq__(self, other: object) -> bool:
+        """Compare with another ``ContentRange``."""
         if not isinstance(other, ContentRange):
             return NotImplemented
         return (self.units, self.start, self.stop, self.length) == (
@@ -193,9 +201,11 @@ class ContentRange:
     __hash__ = None  # type: ignore[assignment]
 
     def __str__(self) -> str:
+        """Return the header value."""
         return self.to_header()
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         return f"<{type(self).__name__} {self.to_header()!r}>"
 
 
@@ -219,6 +229,7 @@ class IfRange:
         return ""
 
     def __str__(self) -> str:
+        """Return the header value."""
         return self.to_header()
 
 

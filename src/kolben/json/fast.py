@@ -42,6 +42,7 @@ class OrjsonProvider(DefaultJSONProvider):
     """
 
     def __init__(self, app: Kolben) -> None:
+        """Take the app whose settings the provider follows."""
         super().__init__(app)
         self._orjson = _import_orjson()
 

@@ -134,6 +134,7 @@ class JSONProvider:
         # A proxy, as in Flask: the app holds its provider, and a strong
         # reference back would keep an app nobody uses alive until the
         # cycle collector runs.
+        """Take the app whose settings the provider follows."""
         self._app = cast("Kolben", weakref.proxy(app))
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
@@ -191,6 +192,7 @@ class DefaultJSONProvider(JSONProvider):
     mimetype = "application/json"
 
     def __init__(self, app: Kolben) -> None:
+        """Take the app whose settings the provider follows."""
         super().__init__(app)
         self._encoders: dict[tuple[Any, ...], _Encoder] = {}
 

@@ -83,6 +83,7 @@ class JSONTag:
     key: str = ""
 
     def __init__(self, serializer: TaggedJSONSerializer) -> None:
+        """Take the serializer that writes the tagged value's contents."""
         self.serializer = serializer
 
     def check(self, value: Any) -> bool:
@@ -382,6 +383,7 @@ class TaggedJSONSerializer:
     ]
 
     def __init__(self) -> None:
+        """Register the default tags."""
         self.tags: dict[str, JSONTag] = {}
         self.order: list[JSONTag] = []
         for cls in self.default_tags:

@@ -54,6 +54,7 @@ class RevokedTokenError(_WithToken):
     """The blocklist loader said the token is revoked."""
 
     def __init__(self, jwt_header: dict[str, Any], jwt_data: dict[str, Any]) -> None:
+        """Take the revoked token's header and claims."""
         super().__init__("Token has been revoked", jwt_header, jwt_data)
 
 

@@ -74,6 +74,7 @@ class JWTManager:
     def __init__(
         self, app: Kolben | None = None, add_context_processor: bool = False
     ) -> None:
+        """Take the app (or call :meth:`init_app` later)."""
         self._decode_key_callback: Callable[..., Any] = dc.default_decode_key_callback
         self._encode_key_callback: Callable[..., Any] = dc.default_encode_key_callback
         self._expired_token_callback: Callable[..., Any] = (

@@ -150,7 +150,7 @@ def evaluate(
 def _header_limit(
     failed: list[tuple[RuntimeLimit, RequestLimit]], view_limits: list[RequestLimit]
 ) -> RequestLimit | None:
-    """The limit the headers describe: the breached one, else the tightest."""
+    """Pick the limit the headers describe: the breached one, else the tightest."""
     if failed:
         return failed[-1][1]
     explicit = [lim for lim in view_limits if not lim.shared]

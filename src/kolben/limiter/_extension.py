@@ -331,7 +331,7 @@ class Limiter(Settings, Guard):
             await self._guarded_async(limits)
 
     def _plan(self) -> Plan | None:
-        """The current endpoint's plan, or ``None`` if nothing may be limited."""
+        """Return the endpoint's plan, or ``None`` if nothing may be limited."""
         endpoint = request.endpoint
         if not endpoint or endpoint.rpartition(".")[2] == "static":
             return None

@@ -46,6 +46,7 @@ class RateLimitExceeded(TooManyRequests):
         response: Any = None,
         retry_after: int | None = None,
     ) -> None:
+        """Take the breached limit, a response, and seconds until it resets."""
         message = limit.error_message
         if message is not None:
             description = message() if callable(message) else message

@@ -1,9 +1,9 @@
-"""``safe_next_url``: follow ``?next=`` only to this site.
+r"""``safe_next_url``: follow ``?next=`` only to this site.
 
 A login view that redirects to whatever ``next`` says is an open redirect:
 a link to ``/login?next=https://evil.example`` sends users, just logged in,
 to a look-alike site. Browsers are generous in what they take as a URL to
-another host (``//host``, ``/\\host``, ``https:host``, tabs and newlines
+another host (``//host``, ``/\host``, ``https:host``, tabs and newlines
 dropped anywhere), so the check allows a narrow, plain form and refuses the
 rest.
 """

@@ -94,6 +94,7 @@ class LoginManager:
         self, app: Kolben | None = None, add_context_processor: bool = True
     ) -> None:
         #: The class (or factory) of the user no one is logged in as.
+        """Take the app (or call :meth:`init_app` later)."""
         self.anonymous_user: Callable[[], Any] = AnonymousUserMixin
         #: The endpoint (or URL) to redirect to when a login is needed.
         self.login_view: str | None = None
@@ -101,7 +102,7 @@ class LoginManager:
         self.blueprint_login_views: dict[str | None, str | None] = {}
         #: The message flashed on that redirect; falsy flashes nothing.
         self.login_message: str | None = LOGIN_MESSAGE
-        #: The category of :attr:`login_message`.
+        #: The category of ``login_message``.
         self.login_message_category = LOGIN_MESSAGE_CATEGORY
         #: The endpoint (or URL) to send users to for a fresh login.
         self.refresh_view: str | None = None
@@ -216,8 +217,8 @@ class LoginManager:
         """Return the answer for a user who must log in first.
 
         The :meth:`unauthorized_handler`'s, if set; otherwise flash
-        :attr:`login_message` and redirect to the login view of the request's
-        blueprint (:attr:`blueprint_login_views`) or :attr:`login_view`, with
+        ``login_message`` and redirect to the login view of the request's
+        blueprint (``blueprint_login_views``) or ``login_view``, with
         the page asked for in ``?next=`` (or the session, with
         ``USE_SESSION_FOR_NEXT``). Without a login view: 401.
         """
@@ -238,7 +239,7 @@ class LoginManager:
         """Return the answer for a user whose login is not fresh.
 
         The :meth:`needs_refresh_handler`'s, if set; otherwise flash
-        :attr:`needs_refresh_message` and redirect to :attr:`refresh_view`
+        ``needs_refresh_message`` and redirect to ``refresh_view``
         with ``?next=``. Without a refresh view: 401.
         """
         utils.send(user_needs_refresh)

@@ -21,6 +21,7 @@ class FlaskLoginClient(KolbenClient):
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Take ``user=`` and ``fresh_login=``, and the test client's arguments."""
         user = kwargs.pop("user", None)
         fresh = kwargs.pop("fresh_login", True)
         super().__init__(*args, **kwargs)

@@ -98,7 +98,7 @@ class PrometheusMetrics:
     :param path: where the metrics are served; ``None`` for nowhere.
     :param export_defaults: record the default request metrics.
     :param defaults_prefix: the default metrics' name prefix, or
-        :data:`NO_PREFIX`.
+        ``NO_PREFIX``.
     :param group_by: the request attribute the duration is labelled by
         (``"path"``, ``"endpoint"``, ``"url_rule"``) or a callable of the
         request.

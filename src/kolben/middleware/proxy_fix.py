@@ -79,6 +79,7 @@ class Forwarding:
         x_port: int = 0,
         x_prefix: int = 0,
     ) -> None:
+        """Take how many proxies set each ``X-Forwarded-*`` header."""
         counts = (x_for, x_proto, x_host, x_port, x_prefix)
         for name, value in zip(OPTIONS, counts, strict=True):
             if type(value) is not int or value < 0:
@@ -264,6 +265,7 @@ class ProxyFix:
         x_port: int = 0,
         x_prefix: int = 0,
     ) -> None:
+        """Take the app to wrap and how many proxies set each header."""
         self.app = app
         self.forwarding = Forwarding(x_for, x_proto, x_host, x_port, x_prefix)
 

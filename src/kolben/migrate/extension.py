@@ -84,6 +84,7 @@ class Config(AlembicConfig):
     def __init__(
         self, *args: t.Any, template_directory: str | None = None, **kwargs: t.Any
     ) -> None:
+        """Take the folder of kolben's templates; the rest go to Alembic."""
         self.template_directory = template_directory
         kwargs.setdefault("stdout", sys.stdout)
         super().__init__(*args, **kwargs)
@@ -132,6 +133,7 @@ class Migrate:
         render_as_batch: bool = True,
         **kwargs: t.Any,
     ) -> None:
+        """Take the app, the ``SQLAlchemy`` instance and Alembic options."""
         self.configure_callbacks: list[ConfigureCallback] = []
         self.db = db
         self.command = command

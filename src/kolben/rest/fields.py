@@ -55,6 +55,7 @@ class MarshallingException(Exception):
     """
 
     def __init__(self, underlying_exception: Any) -> None:
+        """Keep the exception the field raised."""
         super().__init__(str(underlying_exception))
 
 
@@ -109,6 +110,7 @@ class Raw:
     """
 
     def __init__(self, default: Any = None, attribute: Any = None) -> None:
+        """Take the value used when missing and the attribute to read."""
         self.attribute = attribute
         self.default = default
 
@@ -145,6 +147,7 @@ class Nested(Raw):
     def __init__(
         self, nested: Mapping[str, Any], allow_null: bool = False, **kwargs: Any
     ) -> None:
+        """Take the nested fields, and whether a missing value writes null."""
         self.nested = nested
         self.allow_null = allow_null
         super().__init__(**kwargs)
@@ -171,6 +174,7 @@ class List(Raw):
     """
 
     def __init__(self, cls_or_instance: type[Raw] | Raw, **kwargs: Any) -> None:
+        """Take the field (class or instance) that writes each item."""
         super().__init__(**kwargs)
         message = "The type of the list elements must be a subclass of fields.Raw"
         if isinstance(cls_or_instance, type):
@@ -237,6 +241,7 @@ class Integer(Raw):
     """
 
     def __init__(self, default: Any = 0, **kwargs: Any) -> None:
+        """Take the value written when the attribute is missing."""
         super().__init__(default=default, **kwargs)
 
     def format(self, value: Any) -> Any:
@@ -268,6 +273,7 @@ class FormattedString(Raw):
     """
 
     def __init__(self, src_str: str) -> None:
+        """Take the ``str.format`` template."""
         super().__init__()
         self.src_str = str(src_str)
 
@@ -295,6 +301,7 @@ class Url(Raw):
         scheme: str | None = None,
         **kwargs: Any,
     ) -> None:
+        """Take the endpoint, and whether to build an absolute URL."""
         super().__init__(**kwargs)
         self.endpoint = endpoint
         self.absolute = absolute
@@ -348,6 +355,7 @@ class Fixed(Raw):
     """
 
     def __init__(self, decimals: int = 5, **kwargs: Any) -> None:
+        """Take the number of decimals."""
         super().__init__(**kwargs)
         self.precision = Decimal("0." + "0" * (decimals - 1) + "1")
 
@@ -371,6 +379,7 @@ class DateTime(Raw):
     """
 
     def __init__(self, dt_format: str = "rfc822", **kwargs: Any) -> None:
+        """Take the format: ``"rfc822"`` or ``"iso8601"``."""
         super().__init__(**kwargs)
         self.dt_format = dt_format
 

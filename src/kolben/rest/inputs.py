@@ -120,6 +120,7 @@ class regex:
     """
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
+        """Take the pattern and its ``re`` flags."""
         self.pattern = pattern
         self.flags = flags
         self.re = re.compile(pattern, flags)
@@ -131,6 +132,7 @@ class regex:
         return value
 
     def __deepcopy__(self, memo: dict[int, Any]) -> regex:
+        """Return a new validator with the same pattern and flags."""
         return regex(self.pattern, self.flags)
 
 
@@ -195,6 +197,7 @@ class int_range:
     """
 
     def __init__(self, low: int, high: int, argument: str = "argument") -> None:
+        """Take the bounds and the argument's name for the error message."""
         self.low = low
         self.high = high
         self.argument = argument

@@ -41,12 +41,14 @@ class Namespace(dict[str, Any]):
     """The parsed arguments: a dict whose keys are attributes too."""
 
     def __getattr__(self, name: str) -> Any:
+        """Return the value of the key ``name``."""
         try:
             return self[name]
         except KeyError:
             raise AttributeError(name) from None
 
     def __setattr__(self, name: str, value: Any) -> None:
+        """Set the key ``name``."""
         self[name] = value
 
 
@@ -138,6 +140,7 @@ class Argument:
         trim: bool = False,
         nullable: bool = True,
     ) -> None:
+        """Take the argument's name, where to read it, and how to check it."""
         self.name = name
         self.default = default
         self.dest = dest
@@ -155,12 +158,14 @@ class Argument:
         self.nullable = nullable
 
     def __str__(self) -> str:
+        """Return the argument's name, type and choices."""
         choices = list(self.choices)
         if len(choices) > 5:
             choices = [*choices[:3], "...", choices[-1]]
         return f"Name: {self.name}, type: {self.type}, choices: {choices}"
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         return (
             f"{type(self).__name__}({self.name!r}, default={self.default!r},"
             f" dest={self.dest!r}, required={self.required}, location="
@@ -313,6 +318,7 @@ class RequestParser:
         trim: bool = False,
         bundle_errors: bool = False,
     ) -> None:
+        """Take the argument and result classes, and parser-wide options."""
         self.args: list[Argument] = []
         self.argument_class = argument_class
         self.namespace_class = namespace_class

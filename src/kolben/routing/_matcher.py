@@ -340,9 +340,9 @@ def _consider(
 
 
 def _location(path: str) -> str:
-    """Return a path as a safe redirect target.
+    r"""Return a path as a safe redirect target.
 
-    SECURITY: percent-encoding keeps ``\\``, spaces and CR/LF out of the
+    SECURITY: percent-encoding keeps ``\``, spaces and CR/LF out of the
     ``Location`` header, and a leading ``//`` would name another host.
     """
     quoted = quote(path, safe=_PATH_SAFE)

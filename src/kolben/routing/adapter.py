@@ -47,6 +47,7 @@ class MapAdapter:
         default_method: str,
         query_args: str | Mapping[str, Any] | None = None,
     ) -> None:
+        """Take the map and the server name, script root, subdomain and path."""
         self.map = map
         self.server_name = server_name
         if not script_name.endswith("/"):
@@ -169,4 +170,5 @@ class MapAdapter:
         return sorted(self.map.allowed_methods(path, domain=domain or ""))
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         return f"<{type(self).__name__} {self.server_name!r}{self.script_name!r}>"

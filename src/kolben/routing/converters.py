@@ -74,6 +74,7 @@ class BaseConverter:
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         # Extra arguments are accepted and ignored, as in Werkzeug, because
         # custom converters commonly forward theirs with super().__init__.
+        """Take the map, and the arguments given in the rule."""
         self.map = map
 
     def to_python(self, value: str) -> Any:
@@ -114,6 +115,7 @@ class UnicodeConverter(BaseConverter):
         maxlength: int | None = None,
         length: int | None = None,
     ) -> None:
+        """Take the map and the segment's length limits."""
         super().__init__(map)
         if length is not None:
             quantifier = f"{{{int(length)}}}"
@@ -134,6 +136,7 @@ class AnyConverter(BaseConverter):
     """
 
     def __init__(self, map: Map, *items: Any) -> None:
+        """Take the map and the strings to accept."""
         super().__init__(map)
         if not items:
             raise ValueError("any() needs at least one item, e.g. any(a, b)")
@@ -197,6 +200,7 @@ class NumberConverter(BaseConverter):
         max: float | None = None,
         signed: bool = False,
     ) -> None:
+        """Take the map, a digit count, bounds, and whether signs are allowed."""
         super().__init__(map)
         _check_number_arguments(fixed_digits, min, max)
         self.fixed_digits = fixed_digits
@@ -288,6 +292,7 @@ class FloatConverter(NumberConverter):
         max: float | None = None,
         signed: bool = False,
     ) -> None:
+        """Take the map, bounds, and whether signs are allowed."""
         super().__init__(map, min=min, max=max, signed=signed)
 
 

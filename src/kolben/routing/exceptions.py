@@ -19,7 +19,7 @@ class RoutingException(Exception):
 
 
 class RequestRedirect(HTTPException, RoutingException):
-    """The URL is not canonical: answer ``308`` and point to :attr:`new_url`.
+    """The URL is not canonical: answer ``308`` and point to ``new_url``.
 
     Raised for a missing trailing slash on a strict-slashes rule, for
     repeated slashes when slashes are merged, for ``redirect_defaults`` and
@@ -33,6 +33,7 @@ class RequestRedirect(HTTPException, RoutingException):
     code = 308
 
     def __init__(self, new_url: str) -> None:
+        """Take the canonical URL."""
         super().__init__(f"The resource is at {new_url}.")
         self.new_url = new_url
 
@@ -74,6 +75,7 @@ class BuildError(RoutingException, LookupError):
         *,
         rules: Iterable[Rule] = (),
     ) -> None:
+        """Take the endpoint, the values and method, and the rules tried."""
         super().__init__(endpoint, values, method)
         self.endpoint = endpoint
         self.values: Mapping[str, Any] = values or {}
@@ -100,6 +102,7 @@ class BuildError(RoutingException, LookupError):
         return wrong_method, len(_required(rule) - set(self.values))
 
     def __str__(self) -> str:
+        """Explain what was asked for and what could have been meant."""
         message = [f"Could not build url for endpoint {self.endpoint!r}"]
         if self.method:
             message.append(f" ({self.method!r})")

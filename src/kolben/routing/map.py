@@ -73,6 +73,7 @@ class Map:
         sort_parameters: bool = False,
         sort_key: Callable[[Any], Any] | None = None,
     ) -> None:
+        """Take the rules, slash handling, host matching and converters."""
         self.strict_slashes = strict_slashes
         self.sort_parameters = sort_parameters
         self.sort_key = sort_key
@@ -138,6 +139,7 @@ class Map:
         return len(self._rules)
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         return f"{type(self).__name__}({pformat(self._rules)})"
 
     def _compile(self) -> Matcher:

@@ -76,6 +76,7 @@ class Rule:
         alias: bool = False,
         **options: Any,
     ) -> None:
+        """Take the pattern, its endpoint, methods, defaults and options."""
         if not isinstance(string, str) or not string.startswith("/"):
             raise ValueError(f"URL rule {string!r} must start with a slash.")
         self.rule = string
@@ -188,9 +189,11 @@ class Rule:
         return domain, path
 
     def __str__(self) -> str:
+        """Return the rule's pattern."""
         return self.rule
 
     def __repr__(self) -> str:
+        """Return a representation for debugging."""
         methods = f" ({', '.join(sorted(self.methods))})" if self.methods else ""
         return f"<{type(self).__name__} {self.rule!r}{methods} -> {self.endpoint}>"
 

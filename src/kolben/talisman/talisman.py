@@ -102,6 +102,7 @@ class Talisman:
     """
 
     def __init__(self, app: Any = None, **kwargs: Any) -> None:
+        """Take the app (or call :meth:`init_app` later) and options."""
         self._view_options: dict[Any, dict[str, Any]] = {}
         if app is not None:
             self.init_app(app, **kwargs)

@@ -548,7 +548,7 @@ class EnvironBuilder:
 
 
 def _auth_header(auth: Authorization | tuple[str, str]) -> str:
-    """The Authorization header; a ``(username, password)`` tuple is Basic."""
+    """Build the Authorization header; a ``(username, password)`` is Basic."""
     if isinstance(auth, tuple):
         auth = Authorization("basic", {"username": auth[0], "password": auth[1]})
     return auth.to_header()
@@ -586,7 +586,7 @@ def _iter_fields(data: Any) -> Iterator[tuple[str, Any]]:
 
 
 def _file_storage(name: str, value: Any) -> FileStorage:
-    """A file given in ``data``: a stream, or ``(stream, filename[, type])``.
+    """Wrap a file given in ``data``: a stream, or ``(stream, name[, type])``.
 
     The stream may also be bytes (the content) or a path to open.
     """

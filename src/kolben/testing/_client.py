@@ -66,7 +66,7 @@ class TestResponse(Response):
 
 
 def _wrapper_class(response_wrapper: type[Response] | None) -> type[TestResponse]:
-    """The class of the client's responses: the app's, with TestResponse's API."""
+    """Return the client's response class: the app's, with TestResponse's API."""
     if response_wrapper is None or response_wrapper is Response:
         return TestResponse
     if issubclass(response_wrapper, TestResponse):
@@ -483,7 +483,7 @@ class KolbenClient:
     # -- keeping the context ---------------------------------------------------
 
     def _kept_thread(self) -> ThreadPoolExecutor:
-        """The one thread that runs sync requests while a context is kept."""
+        """Return the one thread that runs sync requests while a context is kept."""
         if self._thread is None:
             self._thread = ThreadPoolExecutor(1, thread_name_prefix="kolben-test")
         return self._thread
@@ -526,7 +526,7 @@ class KolbenClient:
 
 
 def _host_and_path(environ: dict[str, Any]) -> tuple[str, str]:
-    """The host name and full path a request's cookies are matched against."""
+    """Return the host name and full path a request's cookies match against."""
     host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "localhost"
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
     return host.partition(":")[0], path.encode("latin-1").decode("utf-8", "replace")

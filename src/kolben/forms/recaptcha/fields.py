@@ -25,5 +25,6 @@ class RecaptchaField(Field):
     recaptcha_error: str | None = None
 
     def __init__(self, label: str = "", validators: Any = None, **kwargs: Any) -> None:
+        """Take the label and validators; ``Recaptcha()`` is the default."""
         validators = validators or [Recaptcha()]
         super().__init__(label, validators, **kwargs)

@@ -40,6 +40,7 @@ class Recaptcha:
     """
 
     def __init__(self, message: str | None = None) -> None:
+        """Take the message shown when the answer is refused."""
         if message is None:
             message = RECAPTCHA_ERROR_CODES["missing-input-response"]
         self.message = message

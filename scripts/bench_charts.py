@@ -1,0 +1,119 @@
+"""Draw the benchmark page's charts and tables from the benchmarks' JSON.
+
+``python -m bench.inprocess --json docs/_static/bench/inprocess.json`` (and
+``bench.served --json ...``) write a run's figures; this script turns each
+such file into, per protocol, a bar chart (SVG) and the Markdown table the
+page includes beside it, so both always show the same run. Run from the
+repository root::
+
+    python scripts/bench_charts.py     # reads and writes docs/_static/bench/
+
+Needs matplotlib, a documentation-only dependency (``pip install -e '.[docs]'``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+FOLDER = Path(__file__).resolve().parent.parent / "docs" / "_static" / "bench"
+
+#: One colour per framework, the same in every chart; kolben's stands out.
+COLOURS = {
+    "kolben": "#c2410c",
+    "flask": "#64748b",
+    "falcon": "#0f766e",
+    "starlette": "#6d28d9",
+    "bare": "#a3a3a3",
+}
+
+
+def table(section: dict[str, Any]) -> str:
+    """Return one protocol's figures as a Markdown table.
+
+    :param section: ``frameworks``, ``endpoints``, ``rates`` and ``ratios``
+        of one protocol, as the benchmark scripts write them.
+    """
+    frameworks = section["frameworks"]
+    others = [fw for fw in frameworks if fw in section["ratios"]]
+    head = ["endpoint", *[f"{fw} (req/s)" for fw in frameworks]]
+    head += [f"kolben / {other}" for other in others]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for endpoint in section["endpoints"]:
+        row = [f"`{endpoint}`"]
+        for fw in frameworks:
+            rate = section["rates"].get(fw, {}).get(endpoint)
+            row.append(f"{rate:,.0f}" if rate else "-")
+        for other in others:
+            ratio = section["ratios"][other].get(endpoint)
+            row.append(f"{ratio:.2f}x" if ratio else "-")
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def chart(section: dict[str, Any], title: str, out: Path) -> None:
+    """Draw one protocol's rates as grouped horizontal bars, as an SVG.
+
+    :param section: one protocol's figures, as for :func:`table`.
+    :param title: the chart's title.
+    :param out: the SVG file to write.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    # A fixed hash salt keeps the SVG's ids, and so the file, the same
+    # from one run to the next.
+    plt.rcParams["svg.hashsalt"] = "kolben-bench"
+    plt.rcParams["svg.fonttype"] = "none"
+    frameworks = section["frameworks"]
+    endpoints = section["endpoints"]
+    height = 0.8 / len(frameworks)
+    fig, ax = plt.subplots(figsize=(7, 0.9 + 0.75 * len(endpoints)))
+    for n, fw in enumerate(frameworks):
+        rates = [section["rates"].get(fw, {}).get(e, 0) / 1000 for e in endpoints]
+        ys = [i + n * height for i in range(len(endpoints))]
+        ax.barh(ys, rates, height=height * 0.92, label=fw, color=COLOURS.get(fw))
+    ax.set_yticks([i + 0.4 - height / 2 for i in range(len(endpoints))], endpoints)
+    ax.invert_yaxis()
+    ax.set_xlabel("thousand requests per second (higher is better)")
+    ax.set_title(title, loc="left", fontsize=11)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.22 if len(endpoints) < 4 else -0.12),
+        ncol=len(frameworks),
+        frameon=False,
+    )
+    fig.tight_layout()
+    fig.savefig(out, format="svg", metadata={"Date": None})
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write a chart and a table per protocol of every JSON file in the folder."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--folder", type=Path, default=FOLDER)
+    args = parser.parse_args(argv)
+    sources = sorted(args.folder.glob("*.json"))
+    if not sources:
+        print(f"no benchmark JSON in {args.folder}", file=sys.stderr)
+        return 2
+    for source in sources:
+        run = json.loads(source.read_text())
+        for protocol, section in run["protocols"].items():
+            stem = f"{source.stem}-{protocol}"
+            (args.folder / f"{stem}.md").write_text(table(section))
+            title = f"{run['benchmark']}, {protocol.upper()}"
+            chart(section, title, args.folder / f"{stem}.svg")
+            print(f"wrote {stem}.md and {stem}.svg")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
