@@ -23,6 +23,7 @@ from typing import Any
 import click
 
 from kolben import Kolben
+from kolben.api import OpenAPI
 from kolben.forms import CSRFProtect
 
 from .models import db
@@ -59,6 +60,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Kolben:
 
     auth.login_manager.init_app(app)
     api.jwt.init_app(app)
+    # The API's document; its security schemes come from the views'
+    # jwt_required and login_required.
+    OpenAPI(
+        app,
+        title="Accounts",
+        version="1.0",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        assets_url="/api/docs-assets",
+    )
     app.register_blueprint(auth.bp)
     app.register_blueprint(api.bp)
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kolben import Blueprint, request
+from pydantic import BaseModel
+
+from kolben import Blueprint, jsonify
 from kolben.jwt import (
     JWTManager,
     create_access_token,
@@ -25,26 +27,44 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 jwt = JWTManager()
 
 
+class Credentials(BaseModel):
+    """A username and its password."""
+
+    username: str
+    password: str
+
+
+class Tokens(BaseModel):
+    """A fresh access token, and the refresh token that gets new ones."""
+
+    access_token: str
+    refresh_token: str
+
+
+class Message(BaseModel):
+    """What the API says when it refuses."""
+
+    msg: str
+
+
 @jwt.token_in_blocklist_loader
 async def is_revoked(jwt_header: dict[str, Any], jwt_payload: dict[str, Any]) -> bool:
     """Return whether the token was revoked (async: no thread for the query)."""
     return await db.async_session.get(RevokedToken, jwt_payload["jti"]) is not None
 
 
-@bp.post("/token")
-def token() -> Any:
+@bp.post("/token", responses={401: Message})
+def token(credentials: Credentials) -> Tokens:
     """Give an access and a refresh token for a username and password."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict) or not isinstance(data.get("username"), str):
-        return {"msg": "Send a JSON object with a username and a password."}, 400
-    user = db.session.scalar(db.select(User).filter_by(username=data["username"]))
-    if user is None or not user.check_password(str(data.get("password", ""))):
-        return {"msg": "Wrong username or password."}, 401
+    query = db.select(User).filter_by(username=credentials.username)
+    user = db.session.scalar(query)
+    if user is None or not user.check_password(credentials.password):
+        return jsonify(msg="Wrong username or password."), 401  # type: ignore[return-value]
     identity = str(user.id)
-    return {
-        "access_token": create_access_token(identity=identity, fresh=True),
-        "refresh_token": create_refresh_token(identity=identity),
-    }
+    return Tokens(
+        access_token=create_access_token(identity=identity, fresh=True),
+        refresh_token=create_refresh_token(identity=identity),
+    )
 
 
 @bp.post("/refresh")

@@ -1,4 +1,4 @@
-"""A modular app: an app factory with a REST API blueprint and a pages blueprint.
+"""A modular site: an app factory, a blueprint of pages and one of a REST API.
 
 Run it with the ``kolben`` command; the folder is the --app:
 
@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from kolben import Kolben
+from kolben.api import OpenAPI
+from kolben.forms import CSRFProtect
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Kolben:
@@ -43,6 +45,21 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Kolben:
     from . import api, models, pages
 
     models.init_app(app)
+    # The pages' forms carry CSRF tokens. The JSON API is exempt: it has no
+    # login and reads no cookie, so a forged request gains nothing a direct
+    # one could not.
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.bp)
+    OpenAPI(
+        app,
+        title="Tasks",
+        version="1.0",
+        description="The task list's JSON API.",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url="/api/redoc",
+        assets_url="/api/docs-assets",
+    )
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     return app

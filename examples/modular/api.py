@@ -1,62 +1,35 @@
-"""The REST API: tasks as ``kolben.rest`` resources on the ``/api`` blueprint."""
+"""The REST API on the ``/api`` blueprint: typed ``kolben.rest`` resources.
+
+Each handler's type hints are its contract, checked by ``kolben.api`` (which
+the app initialises): a body that does not match ``TaskIn`` answers 422 with
+every error located, the query's ``page``, ``per_page`` and ``done`` are
+converted and bounded, and every answer goes through its response model, so
+a task carries exactly the fields of ``TaskOut``. The same hints make the
+OpenAPI document at ``/api/openapi.json``.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from sqlalchemy import func, select
 
 from kolben import Blueprint, url_for
-from kolben.rest import Api, Resource, abort, fields, inputs, marshal, reqparse
+from kolben.api import Query, operation
+from kolben.rest import Api, Resource
 
 from .models import Task, db
+from .schemas import Message, Stats, TaskChange, TaskIn, TaskOut, TaskPage
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-api = Api(bp, catch_all_404s=False)
+api = Api(bp)
 
-task_fields = {
-    "id": fields.Integer,
-    "title": fields.String,
-    "done": fields.Boolean,
-    "created": fields.DateTime(dt_format="iso8601"),
-    "uri": fields.Url("api.task"),
-}
-
-#: What a new task needs.
-task_parser = reqparse.RequestParser()
-task_parser.add_argument(
-    "title",
-    type=inputs.regex(r"^\S.{0,199}$"),
-    required=True,
-    trim=True,
-    help="A title of 1 to 200 characters is required.",
-)
-task_parser.add_argument("done", type=inputs.boolean, default=False)
-
-#: A change: the same arguments, none required.
-update_parser = task_parser.copy()
-update_parser.replace_argument(
-    "title",
-    type=inputs.regex(r"^\S.{0,199}$"),
-    trim=True,
-    store_missing=False,
-    help="A title of 1 to 200 characters is required.",
-)
-update_parser.replace_argument("done", type=inputs.boolean, store_missing=False)
-
-#: Which page of the list, and a filter.
-list_parser = reqparse.RequestParser()
-list_parser.add_argument("page", type=inputs.positive, default=1, location="args")
-list_parser.add_argument(
-    "per_page", type=inputs.int_range(1, 100, "per_page"), default=20, location="args"
-)
-list_parser.add_argument("done", type=inputs.boolean, location="args")
+#: What the API's own errors document (Flask-RESTful's body).
+NOT_FOUND = {404: Message}
 
 
 def _get_task(task_id: int) -> Task:
-    task = db.session.get(Task, task_id)
-    if task is None:
-        abort(404, message=f"Task {task_id} doesn't exist.")
+    task: Task = db.get_or_404(Task, task_id, description=f"No task {task_id}.")
     return task
 
 
@@ -64,73 +37,78 @@ def _get_task(task_id: int) -> Task:
 class TaskList(Resource):
     """The tasks: a page of them, or a new one."""
 
-    def get(self) -> Any:
-        """Return a page of tasks, newest first, with links to its neighbours."""
-        args = list_parser.parse_args()
+    def get(
+        self,
+        page: Annotated[int, Query(ge=1)] = 1,
+        per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+        done: Query[bool | None] = None,
+    ) -> TaskPage:
+        """List the tasks, newest first, a page at a time."""
         query = select(Task).order_by(Task.id.desc())
-        if args.done is not None:
-            query = query.where(Task.done == args.done)
-        page = db.paginate(
-            query, page=args.page, per_page=args.per_page, error_out=False
-        )
+        if done is not None:
+            query = query.where(Task.done == done)
+        found = db.paginate(query, page=page, per_page=per_page, error_out=False)
 
         def link(number: int | None) -> str | None:
             if number is None:
                 return None
-            return url_for("api.tasks", page=number, per_page=args.per_page)
+            return url_for("api.tasks", page=number, per_page=per_page)
 
-        return {
-            "items": marshal(list(page), task_fields),
-            "page": page.page,
-            "per_page": page.per_page,
-            "total": page.total,
-            "pages": page.pages,
-            "next": link(page.next_num),
-            "prev": link(page.prev_num),
-        }
+        return TaskPage(
+            items=[TaskOut.model_validate(task) for task in found],
+            page=found.page,
+            per_page=per_page,
+            total=found.total or 0,
+            pages=found.pages,
+            next=link(found.next_num),
+            prev=link(found.prev_num),
+        )
 
-    def post(self) -> Any:
-        """Add a task; answer 201 with its location."""
-        args = task_parser.parse_args()
-        task = Task(title=args.title, done=args.done)
-        db.session.add(task)
+    @operation(status_code=201, response_description="The task, at its Location.")
+    def post(self, task: TaskIn) -> TaskOut:
+        """Add a task."""
+        row = Task(title=task.title, done=task.done)
+        db.session.add(row)
         db.session.commit()
-        body = marshal(task, task_fields)
-        return body, 201, {"Location": url_for("api.task", id=task.id)}
+        return row, 201, {"Location": row.uri}  # type: ignore[return-value]
 
 
 @api.resource("/tasks/<int:id>", endpoint="task")
 class TaskItem(Resource):
     """One task."""
 
-    def get(self, id: int) -> Any:
-        """Return the task."""
-        return marshal(_get_task(id), task_fields)
+    @operation(responses=NOT_FOUND)
+    def get(self, id: int) -> TaskOut:
+        """Show the task."""
+        return _get_task(id)
 
-    def patch(self, id: int) -> Any:
+    @operation(responses=NOT_FOUND)
+    def patch(self, id: int, change: TaskChange) -> TaskOut:
         """Change the title or the state of the task."""
         task = _get_task(id)
-        for key, value in update_parser.parse_args().items():
-            setattr(task, key, value)
+        for key, value in change.model_dump(exclude_unset=True).items():
+            if value is not None:
+                setattr(task, key, value)
         db.session.commit()
-        return marshal(task, task_fields)
+        return task
 
+    @operation(status_code=204, responses=NOT_FOUND)
     def delete(self, id: int) -> Any:
         """Remove the task."""
         db.session.delete(_get_task(id))
         db.session.commit()
-        return "", 204
+        return ""
 
 
-@api.resource("/stats", endpoint="stats")
-class Stats(Resource):
-    """Counts of the tasks, read by an async handler on the async session."""
-
-    async def get(self) -> Any:
-        """Return how many tasks there are, and how many are done."""
-        session = db.async_session
-        total = await session.scalar(select(func.count()).select_from(Task))
-        done = await session.scalar(
+@bp.get("/stats")
+async def stats() -> Stats:
+    """Count the tasks, on the async session (a typed view beside the resources)."""
+    session = db.async_session
+    total = await session.scalar(select(func.count()).select_from(Task)) or 0
+    done = (
+        await session.scalar(
             select(func.count()).select_from(Task).where(Task.done.is_(True))
         )
-        return {"total": total, "done": done, "open": (total or 0) - (done or 0)}
+        or 0
+    )
+    return Stats(total=total, done=done, open=total - done)

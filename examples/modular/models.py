@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import click
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from kolben import Kolben
+from kolben import Kolben, url_for
 from kolben.cli import with_appcontext
 from kolben.db import SQLAlchemy
 
@@ -31,6 +31,11 @@ class Task(db.Model):  # type: ignore[name-defined,misc]
     done: Mapped[bool] = mapped_column(default=False)
     #: When it was made, in UTC.
     created: Mapped[datetime] = mapped_column(default=_now)
+
+    @property
+    def uri(self) -> str:
+        """The task's URL in the API (in a request or app context)."""
+        return url_for("api.task", id=self.id)
 
 
 @click.command("init-db")

@@ -5,20 +5,24 @@ variables: ``KOLBEN_SECRET_KEY``, ``KOLBEN_SQLALCHEMY_DATABASE_URI``, ...).
 ``/healthz`` says the process is up; ``/readyz`` says it can reach its
 database, so a load balancer sends it traffic only then. Logs are JSON
 lines with the request id of each request. ``gunicorn.conf.py`` serves it;
-``Dockerfile`` and ``compose.yaml`` package it.
+``Dockerfile`` and ``compose.yaml`` package it. The notes API is typed
+(``kolben.api``): bodies are validated from the models below, and its
+OpenAPI document is at ``/api/openapi.json``.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kolben import Kolben, abort, request
+from kolben import Kolben
+from kolben.api import OpenAPI
 from kolben.db import SQLAlchemy
 from kolben.logging import JSONFormatter, use_request_ids
 
@@ -28,6 +32,27 @@ db = SQLAlchemy()
 class Note(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(String(500))
+
+
+class NoteIn(BaseModel):
+    """A new note: 1 to 500 characters, not all blank."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=r"\S")]
+
+
+class NoteOut(BaseModel):
+    """A stored note."""
+
+    id: int
+    text: str
+
+
+class NotePage(BaseModel):
+    """The newest notes, and how many there are."""
+
+    items: list[NoteOut]
+    total: int
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Kolben:
@@ -46,6 +71,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Kolben:
         raise RuntimeError("Set KOLBEN_SECRET_KEY in the environment.")
     _log_as_json(app)
     db.init_app(app)
+    OpenAPI(
+        app,
+        title="Notes",
+        version="1.0",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        assets_url="/api/docs-assets",
+    )
     _routes(app)
 
     @app.cli.command("create-tables")
@@ -103,24 +137,17 @@ def _routes(app: Kolben) -> None:
             return {"status": "unavailable", **problems}, 503
         return {"status": "ready"}
 
-    @app.get("/api/notes")
-    def list_notes() -> Any:
+    @app.get("/api/notes", tags=["notes"])
+    def list_notes() -> NotePage:
         """The newest notes, a page at a time."""
         page = db.paginate(db.select(Note).order_by(Note.id.desc()))
-        return {
-            "items": [{"id": n.id, "text": n.text} for n in page],
-            "total": page.total,
-        }
+        return {"items": list(page), "total": page.total}  # type: ignore[return-value]
 
-    @app.post("/api/notes")
-    def add_note() -> Any:
+    @app.post("/api/notes", status_code=201, tags=["notes"])
+    def add_note(new: NoteIn) -> NoteOut:
         """Store a note."""
-        data = request.get_json()
-        text = data.get("text") if isinstance(data, dict) else None
-        if not isinstance(text, str) or not text.strip() or len(text) > 500:
-            abort(422, description="text must be 1 to 500 characters.")
-        note = Note(text=text)
+        note = Note(text=new.text)
         db.session.add(note)
         db.session.commit()
         app.logger.info("note stored", extra={"note_id": note.id})
-        return {"id": note.id, "text": note.text}, 201
+        return note

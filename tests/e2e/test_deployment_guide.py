@@ -40,6 +40,8 @@ COMMANDS = {
         *("-m", "granian", "--interface", "wsgi", "--workers", "2", "--factory"),
         "crud:create_app",
     ],
+    "hypercorn asgi": ["-m", "hypercorn", "-w", "2", f"asgi:{APP}"],
+    "hypercorn wsgi": ["-m", "hypercorn", "-w", "2", f"wsgi:{APP}"],
 }
 
 
@@ -47,6 +49,8 @@ def _bind(name: str, port: int) -> list[str]:
     if name.startswith("gunicorn"):
         # The default control socket is shared by every gunicorn of the user.
         return ["-b", f"{HOST}:{port}", "--no-control-socket"]
+    if name.startswith("hypercorn"):
+        return ["-b", f"{HOST}:{port}"]
     return ["--host", HOST, "--port", str(port)]
 
 
@@ -124,3 +128,22 @@ def test_each_server_of_the_guide_serves_the_crud_example(
             assert fetch(base, "GET", f"/api/authors/{r.json()['id']}").status == 200
     finally:
         _stop_group(server)
+
+
+def test_hypercorn_serves_the_protocol_the_guide_names(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hypercorn.app_wrappers import ASGIWrapper, WSGIWrapper
+    from hypercorn.utils import is_asgi, load_application
+
+    monkeypatch.chdir(ROOT / "examples")
+    monkeypatch.setattr(sys, "path", list(sys.path))  # hypercorn prepends to it
+    monkeypatch.setenv(
+        "KOLBEN_SQLALCHEMY_DATABASE_URI", env["KOLBEN_SQLALCHEMY_DATABASE_URI"]
+    )
+    assert isinstance(load_application(f"asgi:{APP}", 2**20), ASGIWrapper)
+    assert isinstance(load_application(f"wsgi:{APP}", 2**20), WSGIWrapper)
+    # Why the guide names the mode: hypercorn asks inspect, which sees the
+    # app's mark as an ASGI app only from Python 3.12 on.
+    app = load_application(f"wsgi:{APP}", 2**20).app  # type: ignore[attr-defined]
+    assert is_asgi(app) is (sys.version_info >= (3, 12))

@@ -74,8 +74,25 @@ def test_health_and_notes(client: KolbenClient) -> None:
         "items": [{"id": 1, "text": "hello"}],
         "total": 1,
     }
-    assert client.post("/api/notes", json={"text": ""}).status_code == 422
-    assert client.post("/api/notes", json=["x"]).status_code == 422
+    for body in ({"text": ""}, {"text": "   "}, {"text": "x" * 501}, ["x"]):
+        r = client.post("/api/notes", json=body)
+        assert (r.status_code, r.mimetype) == (422, "application/problem+json")
+    r = client.post("/api/notes", json={"text": "hi", "author": "me"})
+    assert r.json["errors"][0]["loc"] == ["body", "author"]
+
+
+def test_the_openapi_document(client: KolbenClient) -> None:
+    from openapi_spec_validator import validate
+
+    doc = client.get("/api/openapi.json").json
+    validate(doc)
+    notes = doc["paths"]["/api/notes"]
+    assert notes["post"]["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/NoteIn"
+    }
+    assert set(notes["post"]["responses"]) >= {"201", "422"}
+    assert set(doc["paths"]) == {"/healthz", "/readyz", "/api/notes"}
+    assert client.get("/api/docs").status_code == 200
 
 
 def test_not_ready_without_its_database_or_redis(

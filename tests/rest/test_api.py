@@ -365,7 +365,7 @@ def test_two_apis_on_one_app(app: Kolben, client: KolbenClient) -> None:
 def test_prepare_handler_is_the_one_place_handlers_pass(
     app: Kolben, client: KolbenClient
 ) -> None:
-    seen: list[tuple[str, str]] = []
+    seen: list[tuple[str, str, str]] = []
 
     class TypedApi(Api):
         def _prepare_handler(
@@ -374,8 +374,10 @@ def test_prepare_handler_is_the_one_place_handlers_pass(
             *,
             resource: type[Resource],
             method: str,
+            app: Kolben,
+            endpoint: str,
         ) -> Callable[..., Any]:
-            seen.append((resource.__name__, method))
+            seen.append((resource.__name__, method, endpoint))
             if method == "get":
 
                 @functools.wraps(handler)
@@ -387,11 +389,15 @@ def test_prepare_handler_is_the_one_place_handlers_pass(
 
     api = TypedApi(app)
     api.add_resource(Mixed, "/mixed/<int:item_id>")
-    assert sorted(seen) == [("Mixed", "get"), ("Mixed", "put")]
+    assert seen == []  # not before the app compiles its routes
     assert client.get("/mixed/1").json == {"checked": {"sync": 1}}
     assert client.put("/mixed/2").json == {"async": 2}
-    # The plain Api leaves handlers as they are.
-    assert Api()._prepare_handler(Mixed.get, resource=Mixed, method="get") is Mixed.get
+    assert sorted(seen) == [("Mixed", "get", "mixed"), ("Mixed", "put", "mixed")]
+    # The plain Api leaves handlers as they are in an app without kolben.api.
+    plain = Api()._prepare_handler(
+        Mixed.get, resource=Mixed, method="get", app=app, endpoint="mixed"
+    )
+    assert plain is Mixed.get
 
 
 def test_async_handler_errors_in_a_mixed_resource(

@@ -28,3 +28,20 @@ def test_the_docs_example(protocol: str) -> None:
     assert (r.status_code, r.json) == (201, {"id": 2, "task": "port the app"})
     assert client.delete("/todos/2").status_code == 204
     assert client.get("/todos/2").status_code == 404
+
+
+def test_the_typed_handlers_example(protocol: str) -> None:
+    text = DOC.read_text()
+    section = text[text.index("## Typed handlers") :]
+    snippet = re.search(r"```python\n(.*?)```", section, re.DOTALL)
+    assert snippet is not None
+    namespace: dict[str, Any] = {"__name__": "rest_typed_docs"}
+    exec(compile(snippet.group(1), str(DOC), "exec"), namespace)
+    client = namespace["app"].test_client(protocol=protocol)
+    assert client.get("/todos?limit=2").json == [
+        {"task": "write", "id": 1},
+        {"task": "write", "id": 2},
+    ]
+    assert client.get("/todos?limit=x").status_code == 422
+    r = client.post("/todos", json={"task": "ship"})
+    assert (r.status_code, r.json) == (201, {"task": "ship", "id": 4})

@@ -6,4 +6,4 @@ set -eu
 venv="${1:?usage: install.sh VENV}"
 python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet \
-  "${KOLBEN_SOURCE:-kolben}[db,postgres,redis]" "gunicorn>=22"
+  "${KOLBEN_SOURCE:-kolben}[db,postgres,redis,api]" "gunicorn>=22"

@@ -37,6 +37,14 @@ through). When the app's routes are compiled (its first request),
 - a view or handler that is already ``validated`` (its class applied it)
   is left as it is, and documented from its spec.
 
+**Meeting point with kolben.rest:** ``kolben.rest.Api._prepare_handler``
+validates a typed ``Resource`` handler with :func:`validated`, from the spec
+:meth:`OpenAPI.specs` read for the handler's method, when the app compiles
+its routes; its wrapper runs first, so the spec is ``validated`` when
+``OpenAPI`` wraps the view, which it then leaves as it is. A resource's
+``method_decorators`` thus run before the validation, and its result is
+converted before the Api makes it a response.
+
 Route options (``status_code=``, ``responses=``, ``tags=``, ``summary=``,
 ``description=``, ``deprecated=``, ``include_in_schema=``,
 ``validate_response=``, ``operation_id=``) come from the rule

@@ -9,8 +9,13 @@ Submodules keep Flask-RESTful's names: :mod:`kolben.rest.reqparse`,
 :mod:`kolben.rest.representations.json` and :mod:`kolben.rest.utils`.
 Handlers may be ``async def``; every behaviour holds under WSGI and ASGI.
 
-Typed handlers meet :mod:`kolben.api` at one place,
-``Api._prepare_handler``, called once for each handler of each resource.
+**Meeting point with kolben.api:** typed handlers meet :mod:`kolben.api`
+at one place, ``Api._prepare_handler``, called once for each handler of
+each resource endpoint when the app compiles its routes. Once
+``kolben.api.OpenAPI`` is initialised on the app, a handler with type hints
+comes back from it as ``kolben.api.validated(handler, spec=...)``, with the
+spec ``OpenAPI.specs`` read (the document's); untyped handlers, and every
+handler of an app without ``OpenAPI``, are served as they are.
 
 See docs/rest.md for the differences from Flask-RESTful.
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -93,6 +94,9 @@ class Api:
         self.blueprint: Blueprint | None = None
         self._apps: list[Kolben] = []
         self._app_endpoints: set[str] = set()
+        #: The errors that answer as the app answers them, not with the
+        #: Api's body: kolben.api's 422, 400 and 415 once a handler is typed.
+        self._typed_errors: tuple[type[HTTPException], ...] = ()
         if app is not None:
             self.app = app
             self.init_app(app)
@@ -121,6 +125,10 @@ class Api:
 
     def _init_app(self, app: Kolben, scope: str | None) -> None:
         _errors.registry_of(app).install(app, self, scope)
+        # First of the app's view wrappers: the handlers are prepared before
+        # any battery wraps the view function (kolben.api's then finds them
+        # validated and leaves the view as it is).
+        app.view_wrappers.insert(0, functools.partial(self._compile_view, app))
         self._apps.append(app)
         for resource, urls, kwargs in self.resources:
             self._register_view(app, resource, *urls, **kwargs)
@@ -201,7 +209,6 @@ class Api:
         kwargs: dict[str, Any],
     ) -> _Handler:
         """Return the view function of a resource, wrapped in the Api's layers."""
-        self._prepare_resource(resource)
         view = self.output(resource.as_view(endpoint, *args, **kwargs))
         for decorator in self.decorators:
             view = decorator(view)
@@ -223,36 +230,79 @@ class Api:
 
     # -- typed handlers ------------------------------------------------------
 
-    def _prepare_resource(self, resource: type[Resource]) -> None:
-        prepared = dict(resource.__dict__.get(PREPARED, {}))
+    def _compile_view(self, app: Kolben, endpoint: str, view: _Handler) -> _Handler:
+        """Prepare the handlers of a resource when ``app`` compiles its routes."""
+        resource = getattr(view, "view_class", None)
+        if endpoint in self._app_endpoints and (
+            isinstance(resource, type) and issubclass(resource, Resource)
+        ):
+            self._prepare_resource(app, endpoint, resource)
+        return view
+
+    def _prepare_resource(
+        self, app: Kolben, endpoint: str, resource: type[Resource]
+    ) -> None:
+        handlers: dict[str, _Handler] = {}
         for name in sorted(http_method_funcs):
             handler = getattr(resource, name, None)
             if inspect.isfunction(handler):
-                wrapped = self._prepare_handler(handler, resource=resource, method=name)
+                wrapped = self._prepare_handler(
+                    handler, resource=resource, method=name, app=app, endpoint=endpoint
+                )
                 if wrapped is not handler:
-                    prepared[name] = wrapped
-        if prepared:
-            setattr(resource, PREPARED, prepared)
+                    handlers[name] = wrapped
+        if handlers:
+            table = resource.__dict__.get(PREPARED)
+            if table is None:
+                table = weakref.WeakKeyDictionary()
+                setattr(resource, PREPARED, table)
+            table.setdefault(app, {})[endpoint] = handlers
 
     def _prepare_handler(
-        self, handler: _Handler, *, resource: type[Resource], method: str
+        self,
+        handler: _Handler,
+        *,
+        resource: type[Resource],
+        method: str,
+        app: Kolben,
+        endpoint: str,
     ) -> _Handler:
-        """Return the function that answers ``method`` for ``resource``.
+        """Return the function that answers ``method`` for ``resource`` in ``app``.
 
-        The one place where a typed-views battery plugs in: called once per
-        handler when a resource is added, with the plain function (``self``
-        first, the URL's variables as keyword arguments). A battery that
-        validates and documents annotated callables returns a wrapper here
-        that reads and checks the request and converts the result, keeping
-        ``async def`` handlers async; the resource's ``method_decorators``
-        then wrap it, so authentication runs before validation. Today it
-        returns ``handler`` unchanged.
+        The one place where the typed-views battery plugs in: called once per
+        handler of each resource endpoint, when ``app`` compiles its routes
+        (its first request), with the plain function (``self`` first, the
+        URL's variables as keyword arguments). The resource's
+        ``method_decorators`` wrap what it returns, so authentication runs
+        before validation.
+
+        **Meeting point with kolben.api.** Once ``kolben.api.OpenAPI`` is
+        initialised on ``app``, a handler with type hints comes back as
+        ``kolben.api.validated(handler, spec=...)``, from the spec that
+        ``OpenAPI.specs`` read (the same one the document is built from): its
+        parameters and body are validated, its result converted through its
+        response model, and its 422, 400 and 415 answered as kolben.api
+        answers them. A handler without hints, or an app without
+        ``OpenAPI``, gets ``handler`` itself: nothing changes per request.
 
         :param handler: the resource's function for the method.
         :param resource: the resource class.
         :param method: the lowercase method name, e.g. ``"get"``.
+        :param app: the app compiling its routes.
+        :param endpoint: the resource's endpoint in ``app``.
         """
-        return handler
+        if "openapi" not in app.extensions:
+            return handler
+        from .. import api as typed  # the meeting point with kolben.api
+
+        openapi = app.extensions["openapi"]
+        if not isinstance(openapi, typed.OpenAPI):
+            return handler
+        spec = openapi.specs(app, endpoint).get(method.upper())
+        if spec is None or spec.validated or not spec.is_typed:
+            return handler
+        self._typed_errors = (typed.errors.ProblemMixin,)
+        return typed.validated(handler, spec=spec)
 
     # -- responses -----------------------------------------------------------
 
@@ -315,7 +365,7 @@ class Api:
         return wrapper
 
     def _answer(self, e: HTTPException) -> Any:
-        if e.code is None or e.code < 400:
+        if e.code is None or e.code < 400 or isinstance(e, self._typed_errors):
             raise e
         return self.handle_error(e)
 

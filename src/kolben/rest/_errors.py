@@ -48,6 +48,10 @@ class Router:
         """Answer ``e`` by the Api that owns the request, or pass it on."""
         api = self.registry.owner()
         if api is not None:
+            if isinstance(e, api._typed_errors):
+                # A typed handler's 422, 400 or 415: as in every typed view,
+                # the app's handler for it, or its own problem details.
+                return fall_through(e)
             if isinstance(e, HTTPException):
                 return api.handle_error(e)
             found = next_handler(current_app, e)

@@ -7,13 +7,15 @@ from collections.abc import Callable, Mapping
 from types import MethodType
 from typing import Any, ClassVar
 
-from ..globals import request
+from .._concurrency import _ready
+from ..globals import current_app, request
 from ..response import Response
 from ..views import MethodView
 from .utils import unpack
 
 #: The attribute of a resource class that holds its handlers as an Api
-#: prepared them (see ``Api._prepare_handler``); only set when one changed.
+#: prepared them (see ``Api._prepare_handler``), by app and endpoint; only
+#: set when one changed, so other resources never look.
 PREPARED = "_kolben_rest_handlers"
 
 
@@ -31,10 +33,6 @@ def then(rv: Any, f: Callable[[Any], Any]) -> Any:
 
         return chained()
     return f(rv)
-
-
-async def _ready(value: Any) -> Any:
-    return value
 
 
 class Resource(MethodView):
@@ -79,9 +77,14 @@ class Resource(MethodView):
 
     def _handler(self, name: str) -> Callable[..., Any] | None:
         """Return the bound handler for a lowercase method name, if any."""
+        # PERF: one dict lookup for a resource no Api prepared a handler of.
         prepared = type(self).__dict__.get(PREPARED)
-        if prepared is not None and name in prepared:
-            return MethodType(prepared[name], self)
+        if prepared is not None:
+            by_endpoint = prepared.get(current_app._get_current_object())
+            if by_endpoint:
+                handlers = by_endpoint.get(request.endpoint) or {}
+                if name in handlers:
+                    return MethodType(handlers[name], self)
         return getattr(self, name, None)
 
     def dispatch_request(self, *args: Any, **kwargs: Any) -> Any:
