@@ -229,16 +229,23 @@ class SQLAlchemy(AsyncMixin):
         the event loop the closing is handed off (a sync session's to a
         thread, an async session's to a task) instead of waited for.
         """
-        # PERF: most requests of a big app never touch the database; asking
-        # the registry first spares them remove()'s second context lookup.
-        if self.session.registry.has():
-            loop = asyncio._get_running_loop()
-            if loop is None:
-                self.session.remove()
-            else:
-                session = self.session.registry()
-                self.session.registry.clear()
-                self._track(loop.run_in_executor(None, session.close))
+        # PERF: scoped_session.remove() looks the scope up three times; this
+        # looks it up once, and not at all while no context has a session
+        # (a request that never touched the database, in a sync worker).
+        sessions = self.session.registry.registry
+        if sessions:
+            key = _app_ctx_id()
+            session = sessions.get(key)
+            if session is not None:
+                loop = asyncio._get_running_loop()
+                if loop is None:
+                    try:
+                        session.close()
+                    finally:
+                        sessions.pop(key, None)
+                else:
+                    del sessions[key]
+                    self._track(loop.run_in_executor(None, session.close))
         if self._async_sessions:
             self._close_async_session()
 
