@@ -117,6 +117,9 @@ class SQLAlchemy(AsyncMixin):
         self._app_async_engines = weakref.WeakKeyDictionary()
         self._async_sessions = {}
         self._closing = set()
+        self._last_engines: (
+            tuple[weakref.ref[Kolben], dict[str | None, sa.Engine]] | None
+        ) = None
         self._add_models_to_shell = add_models_to_shell
         if app is not None:
             self.init_app(app)
@@ -321,13 +324,20 @@ class SQLAlchemy(AsyncMixin):
     def engines(self) -> t.Mapping[str | None, sa.Engine]:
         """The current app's engines, by bind key; ``None`` is the default."""
         app = current_app._get_current_object()
+        # PERF: each request's session asks once; the last app's engines are
+        # kept beside the weak mapping, whose lookups are Python calls.
+        last = self._last_engines
+        if last is not None and last[0]() is app:
+            return last[1]
         if app not in self._app_engines:
             raise RuntimeError(
                 "The current app is not registered with this 'SQLAlchemy'"
                 " instance. Did you forget to call 'init_app', or did you"
                 " create multiple 'SQLAlchemy' instances?"
             )
-        return self._app_engines[app]
+        engines = self._app_engines[app]
+        self._last_engines = (weakref.ref(app), engines)
+        return engines
 
     @property
     def engine(self) -> sa.Engine:
