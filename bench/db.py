@@ -4,8 +4,8 @@ Run from the repository root (needs ``wrk``: ``apt-get install -y wrk``, and
 the PostgreSQL server of ``KOLBEN_TEST_POSTGRES_URL``, by default
 ``postgresql://postgres@127.0.0.1:5432/test``)::
 
-    .venv/bin/python -m bench.db                  # ~6 minutes
-    .venv/bin/python -m bench.db --quick          # ~1.5 minutes
+    .venv/bin/python -m bench.db                  # ~10 minutes
+    .venv/bin/python -m bench.db --quick          # ~3 minutes
     .venv/bin/python -m bench.db --skip-served    # in-process and profile only
 
 It creates and fills the schema ``kolben_bench`` and drops it at the end.
@@ -16,12 +16,18 @@ Three parts, each printing its table:
    app), checked, warmed up, then loaded by ``wrk -t1 -c32`` in rounds that
    visit every (app, test), an endpoint's apps back to back in an order that
    rotates. Ratios are medians of the per-round ratios.
-2. In-process: kolben.db against the same views on a hand-written session
-   (and Flask-SQLAlchemy), their WSGI callables called directly in
-   alternating rounds: the battery's own overhead, too fine for 2 cores'
-   served figures.
+2. In-process (``bench/_db_inprocess.py``): the apps' WSGI or ASGI callables
+   called directly in paired, interleaved rounds: kolben-raw against
+   flask-raw, kolben.db against the same views on a hand-written session
+   (the same pool, no ping) and Flask-SQLAlchemy, kolben.db's async views
+   against Starlette on a bare ``AsyncSession`` and the sync views. Medians
+   of the per-round ratios by wall and CPU time, with their quartiles.
 3. A profile of ``/db`` through kolben.db, sync (WSGI) and async (ASGI):
    the share of cProfile's own time in each package.
+
+The raw apps use psycopg2 (``--raw-driver psycopg`` for psycopg 3), the
+same driver for kolben and Flask. One run at a time: each creates and
+drops the schema.
 """
 
 from __future__ import annotations
