@@ -362,6 +362,14 @@ def test_raw_apps_answer_alike_on_either_driver(
             raw.close()
 
 
+def test_callgrind_harness_serves_the_apps(bench_schema: tuple[str, str]) -> None:
+    from bench import db_callgrind
+
+    url, schema = bench_schema
+    for name, module in (("kolben.db", "kolben_orm"), ("hand", "kolben_session")):
+        _close(name, db_callgrind.serve(module, "/fortunes", 3, schema))
+
+
 def test_raw_driver_must_be_known() -> None:
     from bench.db_apps._raw import RawDatabase
 
