@@ -31,13 +31,14 @@ _HEADERS = (
 def wsgi_environ(path: str) -> dict[str, Any]:
     """Return a GET environ for ``path``, without ``wsgi.input``.
 
-    :param path: the request path.
+    :param path: the request path, with its query string if any.
     """
+    path, _, query = path.partition("?")
     environ: dict[str, Any] = {
         "REQUEST_METHOD": "GET",
         "SCRIPT_NAME": "",
         "PATH_INFO": path,
-        "QUERY_STRING": "",
+        "QUERY_STRING": query,
         "SERVER_NAME": "127.0.0.1",
         "SERVER_PORT": "8000",
         "SERVER_PROTOCOL": "HTTP/1.1",
@@ -58,8 +59,9 @@ def wsgi_environ(path: str) -> dict[str, Any]:
 def asgi_scope(path: str) -> dict[str, Any]:
     """Return an ASGI HTTP scope for a GET of ``path``.
 
-    :param path: the request path.
+    :param path: the request path, with its query string if any.
     """
+    path, _, query = path.partition("?")
     return {
         "type": "http",
         "asgi": {"version": "3.0", "spec_version": "2.3"},
@@ -71,7 +73,7 @@ def asgi_scope(path: str) -> dict[str, Any]:
         "root_path": "",
         "path": path,
         "raw_path": path.encode(),
-        "query_string": b"",
+        "query_string": query.encode(),
         "headers": [(k.encode(), v.encode()) for k, v in _HEADERS],
     }
 

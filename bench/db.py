@@ -4,8 +4,8 @@ Run from the repository root (needs ``wrk``: ``apt-get install -y wrk``, and
 the PostgreSQL server of ``KOLBEN_TEST_POSTGRES_URL``, by default
 ``postgresql://postgres@127.0.0.1:5432/test``)::
 
-    .venv/bin/python -m bench.db                  # ~6 minutes
-    .venv/bin/python -m bench.db --quick          # ~1.5 minutes
+    .venv/bin/python -m bench.db                  # ~10 minutes
+    .venv/bin/python -m bench.db --quick          # ~3 minutes
     .venv/bin/python -m bench.db --skip-served    # in-process and profile only
 
 It creates and fills the schema ``kolben_bench`` and drops it at the end.
@@ -16,12 +16,18 @@ Three parts, each printing its table:
    app), checked, warmed up, then loaded by ``wrk -t1 -c32`` in rounds that
    visit every (app, test), an endpoint's apps back to back in an order that
    rotates. Ratios are medians of the per-round ratios.
-2. In-process: kolben.db against the same views on a hand-written session
-   (and Flask-SQLAlchemy), their WSGI callables called directly in
-   alternating rounds: the battery's own overhead, too fine for 2 cores'
-   served figures.
+2. In-process (``bench/_db_inprocess.py``): the apps' WSGI or ASGI callables
+   called directly in paired, interleaved rounds: kolben-raw against
+   flask-raw, kolben.db against the same views on a hand-written session
+   (the same pool, no ping) and Flask-SQLAlchemy, kolben.db's async views
+   against Starlette on a bare ``AsyncSession`` and the sync views. Medians
+   of the per-round ratios by wall and CPU time, with their quartiles.
 3. A profile of ``/db`` through kolben.db, sync (WSGI) and async (ASGI):
    the share of cProfile's own time in each package.
+
+The raw apps use psycopg2 (``--raw-driver psycopg`` for psycopg 3), the
+same driver for kolben and Flask. One run at a time: each creates and
+drops the schema.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import argparse
 import asyncio
 import cProfile
 import io
+import os
 import pstats
 import shutil
 import sys
@@ -39,9 +46,9 @@ from typing import Any
 
 import psycopg
 
-from bench import _drivers, _report, _shares, apps, served
+from bench import _db_inprocess, _drivers, _report, _shares, apps, served
 from bench import db_apps as contract
-from bench.db_apps import _check, _schema
+from bench.db_apps import _check, _raw, _schema
 
 PACKAGES = (
     "kolben",
@@ -71,25 +78,32 @@ UVICORN = served.Server(
 Table = tuple[str, tuple[str, ...], tuple[tuple[str, str, float | None, set[str]], ...]]
 SERVED_TABLES: tuple[Table, ...] = (
     (
-        "raw psycopg 3, sync views under gunicorn",
+        "raw driver calls ({driver}), sync views under gunicorn",
         ("kolben-raw", "flask-raw"),
         (("kolben-raw", "flask-raw", 1.3, {"db", "fortunes"}),),
     ),
     (
-        "the same ORM queries (async: uvicorn)",
-        ("kolben.db", "flask-sqlalchemy", "hand-written", "kolben.db-async"),
+        "the same ORM queries, sync views under gunicorn",
+        ("kolben.db", "flask-sqlalchemy", "hand-written"),
         (
             ("kolben.db", "flask-sqlalchemy", 1.05, {"db", "queries", "fortunes"}),
             ("kolben.db", "hand-written", None, set()),
+        ),
+    ),
+    (
+        "async views under uvicorn (kolben.db: the sync views under gunicorn)",
+        ("kolben.db-async", "starlette-async", "kolben.db"),
+        (
+            ("kolben.db-async", "starlette-async", None, set()),
             ("kolben.db-async", "kolben.db", None, set()),
+            ("starlette-async", "kolben.db", None, set()),
         ),
     ),
 )
-#: The apps compared in-process, the battery first, and the tests timed.
-INPROCESS = ("kolben.db", "hand-written", "hand-written-no-ping", "flask-sqlalchemy")
-INPROCESS_TESTS = ("db", "queries", "fortunes")
 #: The most the battery may add to the hand-written session's time per request.
 OVERHEAD_GOAL = 0.05
+#: The least kolben-raw/flask-raw on ``/db`` and ``/fortunes``.
+RAW_GOAL = 1.3
 
 Samples = dict[tuple[str, str], list[float]]
 
@@ -109,6 +123,19 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--skip-served", action="store_true", help="in-process and profile only"
     )
+    parser.add_argument(
+        "--skip-inprocess", action="store_true", help="served part only"
+    )
+    parser.add_argument(
+        "--raw-driver",
+        choices=_raw.DRIVERS,
+        default=_raw.DRIVERS[0],
+        help="the raw apps' driver, the same for both (psycopg2)",
+    )
+    parser.add_argument(
+        "--apps",
+        help="the served apps, comma-separated (all); e.g. kolben-raw,flask-raw",
+    )
     args = parser.parse_args(argv)
     quick = args.quick
     args.duration = args.duration or (2 if quick else 3)
@@ -119,10 +146,14 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def _start(taken: set[int]) -> list[tuple[contract.DBApp, served.Running]]:
-    """Start every app under its server; the caller stops them."""
+def _start(
+    taken: set[int], names: set[str] | None = None
+) -> list[tuple[contract.DBApp, served.Running]]:
+    """Start every app (or those in ``names``); the caller stops them."""
     running = []
     for app in contract.APPS:
+        if names is not None and app.name not in names:
+            continue
         server = UVICORN if app.server == "uvicorn" else GUNICORN
         spec = apps.AppSpec(app.name, server.protocol, app.target)
         running.append((app, served.Running(server, spec, taken)))
@@ -192,19 +223,20 @@ class Drain:
 
 
 def run_served(
-    url: str, duration: int, rounds: int
+    url: str, duration: int, rounds: int, names: set[str] | None = None
 ) -> dict[tuple[str, str], list[Any]]:
     """Serve every app at once and load each (app, test) in rotating rounds.
 
     :param url: the database the apps serve.
     :param duration: seconds of one wrk run.
     :param rounds: wrk runs per (app, test).
+    :param names: the apps to serve; all by default.
     :returns: the wrk results of each ``(app, test)``, one per round.
     """
     running: list[tuple[contract.DBApp, served.Running]] = []
     drain = Drain(url)
     try:
-        running = _start(set())
+        running = _start(set(), names)
         _ready(running, url)
         for _, instance in running:
             drain(instance.port)
@@ -245,13 +277,18 @@ def _ratio_cells(
     return cells
 
 
-def served_tables(samples: Samples) -> list[str]:
+def served_tables(samples: Samples, driver: str = "psycopg2") -> list[str]:
     """Return the served tables: req/s (best round) and paired ratios.
 
     :param samples: requests/second of each round per ``(app, test)``.
+    :param driver: the raw apps' driver, for the title.
     """
     tables = []
+    served_apps = {app for app, _ in samples}
     for title, names, ratios in SERVED_TABLES:
+        if not served_apps & set(names):
+            continue
+        title = title.format(driver=driver)
         head = ["test", *names]
         for mine, other, goal, _ in ratios:
             head.append(f"{mine}/{other}")
@@ -270,107 +307,8 @@ def served_tables(samples: Samples) -> list[str]:
     return tables
 
 
-def _environ(path: str) -> dict[str, Any]:
-    """Return the WSGI environ of ``GET path``, query string included."""
-    path, _, query = path.partition("?")
-    environ = _drivers.wsgi_environ(path)
-    environ["QUERY_STRING"] = query
-    return environ
-
-
-def _interleaved(
-    apps: Sequence[tuple[str, _drivers.WSGIApp]],
-    environ: dict[str, Any],
-    seconds: float,
-) -> dict[str, float]:
-    """Return each app's requests/second, the apps taking turns of 10 requests.
-
-    PERF: turns of a few milliseconds put every app under the same moment
-    of a busy machine, which rounds of whole seconds per app do not.
-
-    :param apps: the apps, in the order of their turns.
-    :param environ: the request's environ.
-    :param seconds: about how long each app is timed in all.
-    """
-    spent = dict.fromkeys((name for name, _ in apps), 0.0)
-    done = 0
-    clock = time.perf_counter
-    deadline = clock() + seconds * len(apps)
-    while clock() < deadline:
-        for name, app in apps:
-            start = clock()
-            _drivers.run_wsgi(app, environ, 10)
-            spent[name] += clock() - start
-        done += 10
-    return {name: done / value for name, value in spent.items()}
-
-
-def _inprocess_apps(url: str) -> dict[str, Any]:
-    from bench.db_apps import flask_orm, kolben_orm, kolben_session
-
-    schema = contract.SCHEMA
-    return {
-        "kolben.db": kolben_orm.create_app(url, schema),
-        "hand-written": kolben_session.create_app(url, schema),
-        "hand-written-no-ping": kolben_session.create_app(url, schema, pre_ping=False),
-        "flask-sqlalchemy": flask_orm.create_app(url, schema),
-    }
-
-
-def run_inprocess(url: str, pairs: int, seconds: float) -> Samples:
-    """Time the ORM apps' WSGI callables in rounds, per test.
-
-    In each round and test the apps take turns of 10 requests (the first
-    to go rotates from round to round) until each has had about
-    ``seconds``.
-
-    :param url: the database the apps serve.
-    :param pairs: the rounds.
-    :param seconds: about how long each app is timed per round and test.
-    :returns: requests/second of each round per ``(app, test)``.
-    """
-    built = _inprocess_apps(url)
-    tests = [e for e in contract.ENDPOINTS if e.name in INPROCESS_TESTS]
-    environs = {e.name: _environ(e.path) for e in tests}
-    for app in built.values():
-        for environ in environs.values():
-            _drivers.run_wsgi(app, environ, 100)
-    samples: Samples = {}
-    names = list(INPROCESS)
-    for r in range(pairs):
-        print(f"... in-process: round {r + 1} of {pairs}", file=sys.stderr, flush=True)
-        order = [
-            (n, built[n]) for n in names[r % len(names) :] + names[: r % len(names)]
-        ]
-        for test in tests:
-            rates = _interleaved(order, environs[test.name], seconds)
-            for name, rate in rates.items():
-                samples.setdefault((name, test.name), []).append(rate)
-    return samples
-
-
-def inprocess_table(samples: Samples) -> str:
-    """Return the in-process table: rates, the battery's overhead, ratios.
-
-    :param samples: requests/second of each round per ``(app, test)``.
-    """
-    ratios = _report.paired_ratios(samples, mine="kolben.db")
-    head = ["test", *INPROCESS, "kolben.db over hand-written", "goal <=5%"]
-    head += ["pre-ping's cost", "kolben.db/flask-sqlalchemy"]
-    rows = [head]
-    for test in INPROCESS_TESTS:
-        row = [test, *(f"{max(samples[n, test]):,.0f}" for n in INPROCESS)]
-        overhead = 1 / ratios["hand-written", test] - 1
-        row += [f"{overhead:+.1%}", "PASS" if overhead <= OVERHEAD_GOAL else "MISS"]
-        ping = _report.paired_ratios(samples, mine="hand-written-no-ping")
-        row.append(f"{ping['hand-written', test] - 1:+.1%}")
-        row.append(f"{ratios['flask-sqlalchemy', test]:.2f}x")
-        rows.append(row)
-    return _report.grid(rows)
-
-
 def _profile_sync(app: Any, n: int) -> pstats.Stats:
-    environ = _environ("/db")
+    environ = _drivers.wsgi_environ("/db")
     _drivers.run_wsgi(app, environ, 200)
     profiler = cProfile.Profile()
     profiler.runcall(_drivers.run_wsgi, app, environ, n)
@@ -427,7 +365,8 @@ def _notes(results: dict[tuple[str, str], list[Any]]) -> list[str]:
 def _served_part(url: str, args: argparse.Namespace) -> list[str] | None:
     """Run and describe the served part; ``None`` if it could not run."""
     try:
-        results = run_served(url, args.duration, args.rounds)
+        names = set(args.apps.split(",")) if args.apps else None
+        results = run_served(url, args.duration, args.rounds, names)
     except served.ServerError as e:
         print(f"bench.db: {e}", file=sys.stderr)
         return None
@@ -437,7 +376,7 @@ def _served_part(url: str, args: argparse.Namespace) -> list[str] | None:
         f" rounds of wrk -t1 -c32 -d{args.duration}s per cell; req/s (higher is"
         " better). a/b: the median over the rounds of a's rate over b's.",
     ]
-    lines += [f"\n{table}" for table in served_tables(samples)]
+    lines += [f"\n{table}" for table in served_tables(samples, args.raw_driver)]
     if args.rounds > 1:
         value, where = max(
             (_report.spread(v), f"{k[0]} {k[1]}") for k, v in samples.items()
@@ -450,20 +389,18 @@ def _served_part(url: str, args: argparse.Namespace) -> list[str] | None:
 
 
 def _inprocess_part(url: str, args: argparse.Namespace) -> list[str]:
-    """Run and describe the in-process comparison and the profile."""
-    samples = run_inprocess(url, args.pairs, args.seconds)
-    value, where = max(
-        (_report.spread(v), f"{k[0]} {k[1]}") for k, v in samples.items()
-    )
+    """Run and describe the in-process comparisons and the profile."""
+    timings = _db_inprocess.run(url, contract.SCHEMA, args.pairs, args.seconds)
     profile = profile_table(url, args.profile_requests)
     return [
-        f"\nin-process WSGI against PostgreSQL, {args.pairs} rounds of"
-        f" ~{args.seconds:g} s per cell, the apps taking turns of 10 requests;"
-        " req/s (best round)."
-        " 'over' and 'cost': the median per-round extra time per request"
-        " (hand-written over hand-written-no-ping for the pre-ping).",
-        inprocess_table(samples),
-        f"noise: the median round is at most {value:.1%} below the best ({where})",
+        f"\nin-process against PostgreSQL (raw apps: {args.raw_driver}), the apps'"
+        f" WSGI or ASGI callables called directly: {args.pairs} rounds of"
+        f" ~{args.seconds:g} s per app and test, the apps taking turns of"
+        f" {_db_inprocess.TURN} requests. req/s: the best round's. a/b: the median"
+        " over the rounds of a's rate over b's, by wall time and by this process's"
+        " CPU time, with the interquartile range of the rounds' ratios in brackets."
+        " 'over': the median extra time per request (its quartiles).",
+        *(f"\n{t}" for t in _db_inprocess.tables(timings, OVERHEAD_GOAL, RAW_GOAL)),
         f"\nprofile of {args.profile_requests} GET /db through kolben.db (cProfile's"
         " own time per package; profiling inflates Python code, read the shares)",
         profile,
@@ -485,6 +422,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     :param argv: command-line arguments; ``sys.argv[1:]`` by default.
     """
     args = _parse(argv)
+    # The raw apps, served or in-process, read it; so do their servers.
+    os.environ["KOLBEN_BENCH_RAW_DRIVER"] = args.raw_driver
     if not args.skip_served and shutil.which("wrk") is None:
         print(
             "bench.db needs wrk on PATH. Install it with: apt-get install -y wrk"
@@ -503,7 +442,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if served_lines is None:
                 return 1
             lines += served_lines
-        lines += _inprocess_part(url, args)
+        if not args.skip_inprocess:
+            lines += _inprocess_part(url, args)
     finally:
         _schema.drop_schema(url, contract.SCHEMA)
     print(_report.versions(PACKAGES))

@@ -296,6 +296,21 @@ def _close(name: str, app: Any) -> None:
         dispose(kolben_orm.db, app)
 
 
+def _check_asgi_app(spec: db_apps.DBApp, url: str, schema: str) -> list[str]:
+    """Check an app that only speaks ASGI, called on a loop of its own."""
+    from bench.db_apps import _check, starlette_orm_async
+
+    app = spec.load().create_app(url, schema)
+    loop = asyncio.new_event_loop()
+    try:
+        return _check.problems(
+            lambda path: _drivers.call_asgi(loop, app, path), url, schema
+        )
+    finally:
+        loop.run_until_complete(starlette_orm_async.engine_of(app).dispose())
+        loop.close()
+
+
 @pytest.mark.parametrize("spec", db_apps.APPS, ids=lambda a: a.name)
 def test_db_apps_answer_the_four_tests(
     spec: db_apps.DBApp, bench_schema: tuple[str, str]
@@ -303,6 +318,9 @@ def test_db_apps_answer_the_four_tests(
     from bench.db_apps import _check
 
     url, schema = bench_schema
+    if spec.name.startswith("starlette"):
+        assert _check_asgi_app(spec, url, schema) == []
+        return
     app = spec.load().create_app(url, schema)
     if spec.name.startswith("flask"):
         client: Any = app.test_client()
@@ -320,6 +338,77 @@ def test_db_apps_answer_the_four_tests(
         assert _check.problems(get, url, schema) == []
     finally:
         _close(spec.name, app)
+
+
+@pytest.mark.parametrize("driver", ["psycopg2", "psycopg"])
+def test_raw_apps_answer_alike_on_either_driver(
+    driver: str, bench_schema: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench.db_apps import _check
+
+    url, schema = bench_schema
+    monkeypatch.setenv("KOLBEN_BENCH_RAW_DRIVER", driver)
+    for spec in (db_apps.KOLBEN_RAW, db_apps.FLASK_RAW):
+        app = spec.load().create_app(url, schema)
+        raw = app.extensions["bench_raw"]
+        assert raw.driver == driver
+
+        def get(path: str, app: Any = app) -> tuple[int, str | None, bytes]:
+            return _drivers.call_wsgi(app, path)
+
+        try:
+            assert _check.problems(get, url, schema) == []
+            assert type(raw.connection).__module__.startswith(driver)
+        finally:
+            raw.close()
+
+
+def test_callgrind_harness_serves_the_apps(bench_schema: tuple[str, str]) -> None:
+    from bench import db_callgrind
+
+    url, schema = bench_schema
+    for name, module in (("kolben.db", "kolben_orm"), ("hand", "kolben_session")):
+        _close(name, db_callgrind.serve(module, "/fortunes", 3, schema))
+
+
+def test_raw_driver_must_be_known() -> None:
+    from bench.db_apps._raw import RawDatabase
+
+    with pytest.raises(ValueError, match="psycopg2"):
+        RawDatabase("postgresql://", "s", driver="asyncpg")
+
+
+def test_inprocess_tables_pair_the_rounds() -> None:
+    from bench import _db_inprocess as inprocess
+
+    # Per round (wall, CPU) seconds a request: kolben.db 4% over the
+    # hand-written session in the median round, 2x Flask-SQLAlchemy.
+    battery = inprocess.COMPARISONS[1]
+    rounds = [1.0, 2.0, 3.0]
+    timings = {}
+    for comparison in inprocess.COMPARISONS:
+        for name in comparison.apps:
+            factor = {"hand-written": 1 / 1.04, "flask-sqlalchemy": 2.0}.get(name, 1.0)
+            for test in comparison.tests:
+                key = (comparison.title, name, test)
+                timings[key] = [(r * factor, r * factor / 2) for r in rounds]
+    text = "\n".join(inprocess.tables(timings, 0.05, 1.3))
+    assert battery.title in text
+    battery_rows = text.split(battery.title)[1].splitlines()[3]
+    assert "+4.0% (+4.0%..+4.0%)" in battery_rows
+    assert "2.00x (2.00-2.00)" in battery_rows
+    assert "PASS" in battery_rows
+    values = inprocess.ratios(
+        {
+            ("a", "t"): [(1.0, 1.0), (1.0, 1.0), (1.0, 1.0)],
+            ("b", "t"): [(1.1, 1.0), (1.2, 1.0), (1.6, 1.0)],
+        },
+        "a",
+        "b",
+        "t",
+        cpu=False,
+    )
+    assert inprocess.ratio_cell(values) == "1.20x (1.15-1.40)"
 
 
 def test_production_apps_answer_alike() -> None:

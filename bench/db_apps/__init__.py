@@ -160,5 +160,14 @@ KOLBEN_ORM = DBApp("kolben.db", "kolben_orm", "gunicorn")
 KOLBEN_SESSION = DBApp("hand-written", "kolben_session", "gunicorn")
 FLASK_ORM = DBApp("flask-sqlalchemy", "flask_orm", "gunicorn")
 KOLBEN_ASYNC = DBApp("kolben.db-async", "kolben_orm_async", "uvicorn")
+STARLETTE_ASYNC = DBApp("starlette-async", "starlette_orm_async", "uvicorn")
 #: Every app, in table order.
-APPS = (KOLBEN_RAW, FLASK_RAW, KOLBEN_ORM, FLASK_ORM, KOLBEN_SESSION, KOLBEN_ASYNC)
+APPS = (
+    KOLBEN_RAW,
+    FLASK_RAW,
+    KOLBEN_ORM,
+    FLASK_ORM,
+    KOLBEN_SESSION,
+    KOLBEN_ASYNC,
+    STARLETTE_ASYNC,
+)

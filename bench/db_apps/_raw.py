@@ -1,11 +1,16 @@
-"""The raw apps' queries: psycopg 3 on one connection per worker process.
+"""The raw apps' queries: one driver connection per worker process.
 
 Both raw apps (kolben's and Flask's) call these, so they run the same SQL
-through the same driver and differ only in the framework. A sync worker
-serves one request at a time, so one connection per process is what
-TechEmpower's raw implementations hold; it is opened on first use, in the
-worker, and in autocommit mode (every statement its own transaction, no
-``BEGIN``/``COMMIT`` round trips).
+through the same driver with the same settings and differ only in the
+framework. A sync worker serves one request at a time, so one connection per
+process is what TechEmpower's raw implementations hold; it is opened on
+first use, in the worker, and in autocommit mode (every statement its own
+transaction, no ``BEGIN``/``COMMIT`` round trips).
+
+The driver is psycopg2 unless ``KOLBEN_BENCH_RAW_DRIVER`` says ``psycopg``
+(psycopg 3): ``python -m bench.db --raw-driver`` sets it for the servers it
+starts. psycopg2 does a query's work in C, so less of a request is the
+driver's and more is the framework's, as in TechEmpower's raw tests.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ import os
 import random
 from typing import Any
 
-import psycopg
-
 from . import ADDED, WORLD_ROWS, Fortune, connect_args, sorted_fortunes
+
+#: The raw apps' drivers, by the name ``KOLBEN_BENCH_RAW_DRIVER`` takes.
+DRIVERS = ("psycopg2", "psycopg")
 
 _SELECT_WORLD = "SELECT id, randomnumber FROM world WHERE id = %s"
 _UPDATE_WORLD = "UPDATE world SET randomnumber = %s WHERE id = %s"
@@ -27,31 +33,47 @@ class RawDatabase:
 
     :param url: the PostgreSQL server's URL.
     :param schema: the schema with ``world`` and ``fortune``.
+    :param driver: ``"psycopg2"`` or ``"psycopg"``; by default
+        ``KOLBEN_BENCH_RAW_DRIVER``, else psycopg2.
     """
 
-    def __init__(self, url: str, schema: str) -> None:
+    def __init__(self, url: str, schema: str, driver: str | None = None) -> None:
         self.url = url
         self.schema = schema
-        self._connection: psycopg.Connection[Any] | None = None
+        self.driver = driver or os.environ.get("KOLBEN_BENCH_RAW_DRIVER") or DRIVERS[0]
+        if self.driver not in DRIVERS:
+            raise ValueError(f"raw driver {self.driver!r} is not one of {DRIVERS}")
+        self._connection: Any = None
         self._pid = 0
 
     @property
-    def connection(self) -> psycopg.Connection[Any]:
+    def connection(self) -> Any:
         """This process's connection, opened on first use (and after a fork)."""
         if (
             self._connection is None
             or self._pid != os.getpid()
             or self._connection.closed
         ):
-            args = connect_args(self.schema)
-            self._connection = psycopg.connect(
+            self._connection = self._connect()
+            self._pid = os.getpid()
+        return self._connection
+
+    def _connect(self) -> Any:
+        args = connect_args(self.schema)
+        if self.driver == "psycopg":
+            import psycopg
+
+            return psycopg.connect(
                 self.url,
                 autocommit=True,
                 options=args["options"],
                 application_name=args["application_name"],
             )
-            self._pid = os.getpid()
-        return self._connection
+        import psycopg2
+
+        connection = psycopg2.connect(self.url, **args)
+        connection.autocommit = True
+        return connection
 
     def close(self) -> None:
         """Close this process's connection, if open."""
@@ -61,9 +83,9 @@ class RawDatabase:
 
     def world(self) -> dict[str, int]:
         """Return one random row of ``world``."""
-        row = self.connection.execute(
-            _SELECT_WORLD, (random.randint(1, WORLD_ROWS),)
-        ).fetchone()
+        with self.connection.cursor() as cur:
+            cur.execute(_SELECT_WORLD, (random.randint(1, WORLD_ROWS),))
+            row = cur.fetchone()
         assert row is not None
         return {"id": row[0], "randomNumber": row[1]}
 
@@ -80,7 +102,9 @@ class RawDatabase:
 
     def fortunes(self) -> list[Fortune]:
         """Return every fortune and the one added now, sorted by message."""
-        rows = self.connection.execute("SELECT id, message FROM fortune").fetchall()
+        with self.connection.cursor() as cur:
+            cur.execute("SELECT id, message FROM fortune")
+            rows = cur.fetchall()
         return sorted_fortunes([Fortune(*row) for row in rows], ADDED)
 
     def update_worlds(self, count: int) -> list[dict[str, int]]:

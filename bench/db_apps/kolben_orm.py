@@ -26,7 +26,7 @@ def create_app(url: str | None = None, schema: str = SCHEMA) -> Kolben:
     """Return the app on ``schema`` of the database at ``url``.
 
     kolben.db's defaults apply: a bare ``postgresql://`` URL is psycopg 3,
-    pooled, with a pre-ping on every checkout.
+    pooled, connections that sat idle for a second checked before use.
 
     :param url: the PostgreSQL server; ``KOLBEN_TEST_POSTGRES_URL`` by default.
     :param schema: the schema with ``world`` and ``fortune``.

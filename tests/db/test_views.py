@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,12 @@ def _routes(app: Kolben) -> None:
         user = await db.afirst_or_404(db.select(User).filter_by(username=name))
         one = await db.aone_or_404(db.select(User).filter_by(id=user.id))
         return {"id": one.id}
+
+    @app.get("/async/count-on-the-sync-session")
+    async def acount_sync() -> Any:
+        # Blocking I/O on the loop, which async views should not do; the
+        # teardown still closes this session, off the loop.
+        return {"count": db.session.scalar(sa.select(sa.func.count(User.id)))}
 
     @app.post("/fail")
     def fail() -> Any:
@@ -208,3 +215,27 @@ def test_requests_inside_an_app_context_share_its_session(
     with crud.app_context():
         assert not db.session.registry.has()
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+def test_an_async_view_on_the_sync_session_has_it_closed(
+    crud: Kolben, client: KolbenClient
+) -> None:
+    client.post("/users", json={"username": "ann"})
+    response = client.get("/async/count-on-the-sync-session")
+    assert response.get_json() == {"count": 1}
+    assert db.session.registry.registry == {}
+    with crud.app_context():
+        pool = db.engine.pool
+        deadline = time.monotonic() + 10
+        while pool.checkedout() and time.monotonic() < deadline:  # type: ignore[attr-defined]
+            time.sleep(0.01)
+        assert pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def test_get_bind_takes_a_model_or_its_mapper(crud: Kolben) -> None:
+    with crud.app_context():
+        session = db.session()
+        assert session.get_bind(mapper=User) is db.engine
+        assert session.get_bind(mapper=sa.inspect(User)) is db.engine
+        with pytest.raises(sa.orm.exc.UnmappedClassError):
+            session.get_bind(mapper=int)

@@ -118,6 +118,9 @@ class SQLAlchemy(AsyncMixin):
         self._app_async_engines = weakref.WeakKeyDictionary()
         self._async_sessions = {}
         self._closing = set()
+        self._last_engines: (
+            tuple[weakref.ref[Kolben], dict[str | None, sa.Engine]] | None
+        ) = None
         self._add_models_to_shell = add_models_to_shell
         if app is not None:
             self.init_app(app)
@@ -231,16 +234,23 @@ class SQLAlchemy(AsyncMixin):
         the event loop the closing is handed off (a sync session's to a
         thread, an async session's to a task) instead of waited for.
         """
-        # PERF: most requests of a big app never touch the database; asking
-        # the registry first spares them remove()'s second context lookup.
-        if self.session.registry.has():
-            loop = asyncio._get_running_loop()
-            if loop is None:
-                self.session.remove()
-            else:
-                session = self.session.registry()
-                self.session.registry.clear()
-                self._track(loop.run_in_executor(None, session.close))
+        # PERF: scoped_session.remove() looks the scope up three times; this
+        # looks it up once, and not at all while no context has a session
+        # (a request that never touched the database, in a sync worker).
+        sessions = self.session.registry.registry
+        if sessions:
+            key = _app_ctx_id()
+            session = sessions.get(key)
+            if session is not None:
+                loop = asyncio._get_running_loop()
+                if loop is None:
+                    try:
+                        session.close()
+                    finally:
+                        sessions.pop(key, None)
+                else:
+                    del sessions[key]
+                    self._track(loop.run_in_executor(None, session.close))
         if self._async_sessions:
             self._close_async_session()
 
@@ -316,13 +326,20 @@ class SQLAlchemy(AsyncMixin):
     def engines(self) -> t.Mapping[str | None, sa.Engine]:
         """The current app's engines, by bind key; ``None`` is the default."""
         app = current_app._get_current_object()
+        # PERF: each request's session asks once; the last app's engines are
+        # kept beside the weak mapping, whose lookups are Python calls.
+        last = self._last_engines
+        if last is not None and last[0]() is app:
+            return last[1]
         if app not in self._app_engines:
             raise RuntimeError(
                 "The current app is not registered with this 'SQLAlchemy'"
                 " instance. Did you forget to call 'init_app', or did you"
                 " create multiple 'SQLAlchemy' instances?"
             )
-        return self._app_engines[app]
+        engines = self._app_engines[app]
+        self._last_engines = (weakref.ref(app), engines)
+        return engines
 
     @property
     def engine(self) -> sa.Engine:

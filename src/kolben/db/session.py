@@ -8,7 +8,7 @@ import sqlalchemy as sa
 import sqlalchemy.exc as sa_exc
 import sqlalchemy.orm as sa_orm
 
-from ..globals import g
+from ..globals import _cv_app, g
 
 if t.TYPE_CHECKING:
     from .extension import SQLAlchemy
@@ -30,9 +30,19 @@ class Session(sa_orm.Session):
         super().__init__(**kwargs)
         self._db = db
         self._model_changes: dict[object, tuple[t.Any, str]] = {}
+        self._engines_of: tuple[object, t.Mapping[str | None, sa.Engine]] | None = None
 
     def _engines(self) -> t.Mapping[str | None, sa.Engine]:
-        return self._db.engines
+        # PERF: every query asks for its bind; the app's engines are looked
+        # up once per session and app, not through the proxy each time.
+        ctx = _cv_app.get(None)
+        cached = self._engines_of
+        if ctx is not None and cached is not None and cached[0] is ctx.app:
+            return cached[1]
+        engines = self._db.engines
+        if ctx is not None:
+            self._engines_of = (ctx.app, engines)
+        return engines
 
     def get_bind(
         self,
@@ -51,7 +61,9 @@ class Session(sa_orm.Session):
         engines = self._engines()
         if mapper is not None:
             try:
-                mapper = sa.inspect(mapper)
+                # PERF: SQLAlchemy passes a Mapper; inspect() only the rest.
+                if not isinstance(mapper, sa_orm.Mapper):
+                    mapper = sa.inspect(mapper)
             except sa_exc.NoInspectionAvailable as e:
                 if isinstance(mapper, type):
                     raise sa_orm.exc.UnmappedClassError(mapper) from e
@@ -119,9 +131,15 @@ def current_ctx() -> object:
     app teardown to it), as it shares Flask's app context, so it shares the
     session too, and the session is removed once, when that context ends.
     """
-    return t.cast(t.Any, g)._get_current_object()
+    # PERF: the context variable read directly, not through the ``g`` proxy:
+    # ``db.session`` looks its scope up on every use.
+    ctx = _cv_app.get(None)
+    if ctx is None:
+        return t.cast(t.Any, g)._get_current_object()  # raises, saying why
+    return ctx.g
 
 
 def _app_ctx_id() -> int:
     """Return the scope of ``db.session``: the current app context."""
-    return id(current_ctx())
+    ctx = _cv_app.get(None)
+    return id(ctx.g if ctx is not None else current_ctx())
