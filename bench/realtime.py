@@ -188,7 +188,7 @@ async def stream(port: int, n: int) -> None:
 
 def dechunk(body: bytes) -> bytes:
     """Return the payload of a chunked HTTP body."""
-    out = []
+    out: list[bytes] = []
     at = 0
     while True:
         end = body.index(b"\r\n", at)

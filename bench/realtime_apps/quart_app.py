@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from quart import Quart, Response, make_response, request, websocket
+from quart import Quart, Response, request, websocket
 
 app = Quart(__name__)
 
@@ -23,13 +23,10 @@ async def events() -> Response:
         for i in range(n):
             yield f"event: tick\ndata: {i}\n\n".encode()
 
-    response: Response = await make_response(
+    response = Response(
         ticks(),
-        {
-            "Content-Type": "text/event-stream",
-            "Cache-Control": "no-cache",
-            "X-Accel-Buffering": "no",
-        },
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        mimetype="text/event-stream",
     )
     response.timeout = None  # the stream may outlast RESPONSE_TIMEOUT
     return response
