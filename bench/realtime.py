@@ -49,6 +49,8 @@ MESSAGE = b"x" * 32
 #: kolben's goals, per measurement: at least Starlette.
 GOALS = {"starlette": 1.0}
 MEASURES = ("echo round trips/s", "sse events/s")
+#: The same per second of the server's CPU time (user and system).
+CPU_MEASURES = ("echo round trips/CPU s", "sse events/CPU s")
 
 
 class BenchError(Exception):
@@ -94,6 +96,13 @@ class Server:
             except OSError:
                 await asyncio.sleep(0.1)
         raise BenchError(f"{self.framework}: no answer in {timeout:g} s")
+
+    def cpu_seconds(self) -> float:
+        """Return the CPU time the server process has used so far."""
+        with open(f"/proc/{self.process.pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        # utime and stime, the 14th and 15th fields, in clock ticks.
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         """Stop the server; kill its process group if it lingers 10 s."""
@@ -199,19 +208,30 @@ def dechunk(body: bytes) -> bytes:
         at = end + 2 + size + 2
 
 
-async def measure(server: Server, args: argparse.Namespace) -> tuple[float, float]:
-    """Return the echo round trips and the events per second of one server."""
-    started = time.perf_counter()
+async def measure(server: Server, args: argparse.Namespace) -> dict[str, float]:
+    """Return the rates, and the operations per server CPU second, of a server."""
+    cpu, started = server.cpu_seconds(), time.perf_counter()
     counts = await asyncio.gather(
         *(echo_for(server.port, args.seconds) for _ in range(args.connections))
     )
-    echo = sum(counts) / (time.perf_counter() - started)
-    started = time.perf_counter()
+    trips = sum(counts)
+    echo = trips / (time.perf_counter() - started)
+    echo_cpu = server.cpu_seconds() - cpu
+    cpu, started = server.cpu_seconds(), time.perf_counter()
     await asyncio.gather(
         *(stream(server.port, args.events) for _ in range(args.streams))
     )
-    events = args.streams * args.events / (time.perf_counter() - started)
-    return echo, events
+    n = args.streams * args.events
+    events = n / (time.perf_counter() - started)
+    events_cpu = server.cpu_seconds() - cpu
+    return {
+        MEASURES[0]: echo,
+        MEASURES[1]: events,
+        # Operations per second of the server's own CPU time, which other
+        # work on the machine disturbs far less than the wall-clock rates.
+        CPU_MEASURES[0]: trips / echo_cpu if echo_cpu else 0.0,
+        CPU_MEASURES[1]: n / events_cpu if events_cpu else 0.0,
+    }
 
 
 # -- the run ---------------------------------------------------------------------
@@ -225,7 +245,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--streams", type=int, default=2)
     parser.add_argument(
-        "--ws", default="websockets", help="uvicorn's --ws: websockets or wsproto"
+        "--ws", default="websockets-sansio", help="uvicorn's --ws implementation"
     )
     parser.add_argument("--frameworks", default=",".join(APPS))
     parser.add_argument("--quick", action="store_true", help="1 round of 1 s")
@@ -246,7 +266,7 @@ async def run(
     """Start the servers, check and warm them, time every round, stop them."""
     servers = [Server(fw, args.ws) for fw in frameworks]
     samples: dict[tuple[str, str], list[float]] = {
-        (fw, m): [] for fw in frameworks for m in MEASURES
+        (fw, m): [] for fw in frameworks for m in (*MEASURES, *CPU_MEASURES)
     }
     try:
         for server in servers:
@@ -256,9 +276,8 @@ async def run(
         for r in range(args.rounds):
             shift = r % len(servers)
             for server in servers[shift:] + servers[:shift]:
-                echo, events = await measure(server, args)
-                samples[server.framework, MEASURES[0]].append(echo)
-                samples[server.framework, MEASURES[1]].append(events)
+                for m, value in (await measure(server, args)).items():
+                    samples[server.framework, m].append(value)
     finally:
         for server in servers:
             server.stop()
@@ -275,7 +294,7 @@ def table(frameworks: list[str], samples: dict[tuple[str, str], list[float]]) ->
         if other in GOALS:
             head.append(f"goal >={GOALS[other]:g}x")
     rows = [head]
-    for m in MEASURES:
+    for m in (*MEASURES, *CPU_MEASURES):
         row = [m, *(f"{max(samples[fw, m]):,.0f}" for fw in frameworks)]
         for other in others:
             ratio = ratios.get((other, m))
