@@ -282,6 +282,86 @@ def test_client_disconnect_stops_a_waiting_async_stream(app: Kolben) -> None:
     assert [m.get("body") for m in sent[1:]] == [b"first"]
 
 
+def test_a_failed_receive_stops_an_async_stream_as_a_disconnect(app: Kolben) -> None:
+    closed: list[bool] = []
+    first_chunk = asyncio.Event()
+
+    @app.route("/")
+    def stream() -> Any:
+        async def generate() -> Any:
+            try:
+                yield b"first"
+                await asyncio.sleep(3600)
+            finally:
+                closed.append(True)
+
+        return generate()
+
+    async def receive() -> Message:
+        await first_chunk.wait()
+        raise OSError("the server lost the client")
+
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+        first_chunk.set()
+
+    asyncio.run(_run(app, http_scope("/"), receive, send))
+    assert closed == [True]
+    assert [m.get("body") for m in sent[1:]] == [b"first"]
+
+
+def test_cancelling_the_server_task_still_cancels_an_async_stream(app: Kolben) -> None:
+    @app.route("/")
+    def stream() -> Any:
+        async def generate() -> Any:
+            yield b"first"
+            await asyncio.sleep(3600)
+
+        return generate()
+
+    async def receive() -> Message:
+        await asyncio.sleep(3600)  # the client never leaves
+        raise AssertionError
+
+    async def go() -> None:
+        started = asyncio.Event()
+
+        async def send(message: Message) -> None:
+            started.set()
+
+        task = asyncio.ensure_future(_run(app, http_scope("/"), receive, send))
+        await started.wait()
+        task.cancel()  # the server shutting down, say
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(go())
+
+
+def test_a_disconnect_after_the_stream_ended_cancels_nothing(app: Kolben) -> None:
+    @app.route("/")
+    def stream() -> Any:
+        async def generate() -> Any:
+            yield b"all"
+
+        return generate()
+
+    async def receive() -> Message:
+        return {"type": "http.disconnect"}  # at once, racing the last chunk
+
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+        await asyncio.sleep(0)  # lets the disconnect land mid-send
+
+    asyncio.run(_run(app, http_scope("/"), receive, send))
+    # The whole body went out and the response was ended, uncancelled.
+    assert [m.get("body") for m in sent[1:]] == [b"all", b""]
+
+
 def test_asgi_middleware_wraps_asgi_app(app: Kolben) -> None:
     seen: list[str] = []
     inner = app.asgi_app

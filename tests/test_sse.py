@@ -136,3 +136,143 @@ def test_last_event_id(app: Kolben, client: KolbenClient) -> None:
 
     assert client.get("/resume", headers={"Last-Event-ID": "41"}).json == {"last": "41"}
     assert client.get("/resume").json == {"last": None}
+
+
+@pytest.mark.parametrize("ping", [None, 5])
+def test_an_async_source_of_every_kind_of_item(
+    app: Kolben, client: KolbenClient, ping: float | None
+) -> None:
+    @app.get("/events")
+    async def events() -> Any:
+        async def gen() -> AsyncIterator[Any]:
+            yield {"data": "x", "comment": "a\nb", "retry": 10, "id": "7", "event": "e"}
+            yield {"data": {"n": [1, 2]}}
+            yield "plain\nlines"
+            yield ServerSentEvent(data={"compact": True})
+            yield {}
+
+        return stream_events(gen(), ping=ping, retry=2000)
+
+    assert client.get("/events").get_data(as_text=True) == (
+        "retry: 2000\n\n"
+        ": a\n: b\nevent: e\nid: 7\nretry: 10\ndata: x\n\n"
+        'data: {"n": [1, 2]}\n\n'
+        "data: plain\ndata: lines\n\n"
+        'data: {"compact": true}\n\n'
+        "\n\n"
+    )
+
+
+def test_an_event_encodes_compact_json_by_default() -> None:
+    assert ServerSentEvent(data={"a": [1, 2]}).encode() == b'data: {"a":[1,2]}\n\n'
+
+
+@pytest.mark.parametrize(
+    ("item", "error", "match"),
+    [
+        ({"event": "a\nb", "data": "x"}, ValueError, "'event' may not hold CR or LF"),
+        ({"id": "1\r2"}, ValueError, "'id' may not hold CR or LF"),
+        ({"id": "1\x002"}, ValueError, "'id' may not hold NUL"),
+        ({"retry": "soon"}, TypeError, "number of milliseconds"),
+        ({"date": 1}, ValueError, "Unknown event fields \\['date'\\]"),
+    ],
+)
+@pytest.mark.parametrize("ping", [None, 5])
+def test_a_bad_item_of_an_async_source_is_refused(
+    app: Kolben, item: dict[str, Any], error: type[Exception], match: str, ping: Any
+) -> None:
+    async def gen() -> AsyncIterator[Any]:
+        yield "before"
+        yield item
+
+    async def read() -> list[bytes]:
+        with app.test_request_context():
+            body = stream_events(gen(), ping=ping).response
+        return [chunk async for chunk in body]
+
+    with pytest.raises(error, match=match):
+        asyncio.run(read())
+
+
+def test_a_fast_async_source_arrives_whole_and_in_order(
+    app: Kolben, client: KolbenClient
+) -> None:
+    # Many more events than the source may run ahead: it waits for the
+    # client, and nothing is lost or reordered.
+    @app.get("/many")
+    async def many() -> Any:
+        async def gen() -> AsyncIterator[str]:
+            for i in range(1000):
+                yield str(i)
+
+        return stream_events(gen())
+
+    body = client.get("/many").get_data(as_text=True)
+    assert body == "".join(f"data: {i}\n\n" for i in range(1000))
+
+
+class Ticker:
+    """An async iterator that is no generator: it has no ``aclose``."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __aiter__(self) -> Ticker:
+        return self
+
+    async def __anext__(self) -> str:
+        if not self.n:
+            raise StopAsyncIteration
+        self.n -= 1
+        return str(self.n)
+
+
+@pytest.mark.parametrize("ping", [None, 5])
+def test_an_async_iterator_without_aclose(
+    app: Kolben, client: KolbenClient, ping: float | None
+) -> None:
+    @app.get("/ticks")
+    async def ticks() -> Any:
+        return stream_events(Ticker(2), ping=ping)
+
+    assert client.get("/ticks").get_data(as_text=True) == "data: 1\n\ndata: 0\n\n"
+
+
+def test_closing_an_async_stream_closes_its_source(app: Kolben) -> None:
+    closed: list[bool] = []
+
+    async def gen() -> AsyncIterator[str]:
+        try:
+            while True:
+                yield "x"
+                await asyncio.sleep(3600)
+        finally:
+            closed.append(True)
+
+    async def go() -> None:
+        with app.test_request_context():
+            body = stream_events(gen(), ping=5).response
+        assert await body.__anext__() == b"data: x\n\n"
+        await body.aclose()
+
+    asyncio.run(go())
+    assert closed == [True]
+
+
+def test_a_source_that_ends_while_the_client_waits(
+    app: Kolben, client: KolbenClient
+) -> None:
+    @app.get("/ends")
+    async def ends() -> Any:
+        async def gen() -> AsyncIterator[str]:
+            yield "last"
+            await asyncio.sleep(0.05)  # the client is waiting for more
+
+        return stream_events(gen())
+
+    assert client.get("/ends").get_data(as_text=True) == "data: last\n\n"
+
+
+def test_stream_events_needs_an_app_context() -> None:
+    with pytest.raises(RuntimeError, match="needs an application context"):
+        stream_events([])

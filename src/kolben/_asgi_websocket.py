@@ -62,6 +62,10 @@ async def serve(
     """Serve one ASGI WebSocket connection."""
     if not app._got_first_request:
         app._freeze()
+    if app._proxy_fix is not None:
+        # The client's address, the scheme (wss) and the host the Origin
+        # check compares are those the trusted proxies forwarded.
+        scope = app._proxy_fix.fix_scope(scope)
     if (await receive())["type"] != "websocket.connect":
         return  # the client left before the handshake
     # The request reads the scope as an HTTP GET's: a handshake is one.

@@ -62,17 +62,8 @@ class ServerSentEvent:
     comment: str | None = None
 
     def __post_init__(self) -> None:
-        # SECURITY: a line break in a one-line field would start a field or
-        # event the app never meant to send.
         """Refuse line breaks in ``event`` and ``id``, and NUL in ``id``."""
-        for name in ("event", "id"):
-            value = getattr(self, name)
-            if value is not None and ("\n" in value or "\r" in value):
-                raise ValueError(f"An event's {name!r} may not hold CR or LF.")
-        if self.id is not None and "\0" in self.id:
-            raise ValueError("An event's 'id' may not hold NUL.")
-        if self.retry is not None and not isinstance(self.retry, int):
-            raise TypeError("An event's 'retry' is a number of milliseconds.")
+        _check(self.event, self.id, self.retry)
 
     def encode(self, dumps: Any = None) -> bytes:
         """Return the event in the wire format, ending with its blank line.
@@ -80,40 +71,88 @@ class ServerSentEvent:
         :param dumps: serializes non-str data (the app's JSON provider's
             ``dumps``); compact JSON by default.
         """
-        lines: list[str] = []
-        if self.comment is not None:
-            lines.extend(f": {line}" for line in _LINES.split(self.comment))
-        if self.event is not None:
-            lines.append(f"event: {self.event}")
-        if self.id is not None:
-            lines.append(f"id: {self.id}")
-        if self.retry is not None:
-            lines.append(f"retry: {self.retry}")
-        if self.data is not None:
-            data = self.data
-            if not isinstance(data, str):
-                data = (dumps or _compact)(data)
-            lines.extend(f"data: {line}" for line in _LINES.split(data))
-        return ("\n".join(lines) + "\n\n").encode()
+        return _encode(
+            self.data, self.event, self.id, self.retry, self.comment, dumps or _compact
+        )
+
+
+def _check(event: str | None, id: str | None, retry: Any) -> None:
+    # SECURITY: a line break in a one-line field would start a field or
+    # event the app never meant to send.
+    for name, value in (("event", event), ("id", id)):
+        if value is not None and ("\n" in value or "\r" in value):
+            raise ValueError(f"An event's {name!r} may not hold CR or LF.")
+    if id is not None and "\0" in id:
+        raise ValueError("An event's 'id' may not hold NUL.")
+    if retry is not None and not isinstance(retry, int):
+        raise TypeError("An event's 'retry' is a number of milliseconds.")
+
+
+def _encode(
+    data: Any,
+    event: str | None,
+    id: str | None,
+    retry: int | None,
+    comment: str | None,
+    dumps: Any,
+) -> bytes:
+    """Return the fields in the wire format; refuse what :func:`_check` does.
+
+    PERF: one string built up field by field, with the checks inline: the
+    usual event (an ``event`` and one line of ``data``) costs two appends.
+    """
+    out = ""
+    if comment is not None:
+        out = "".join(f": {line}\n" for line in _LINES.split(comment))
+    if event is not None:
+        if "\n" in event or "\r" in event:
+            _check(event, None, None)
+        out += f"event: {event}\n"
+    if id is not None:
+        if "\n" in id or "\r" in id or "\0" in id:
+            _check(None, id, None)
+        out += f"id: {id}\n"
+    if retry is not None:
+        _check(None, None, retry)
+        out += f"retry: {retry}\n"
+    if data is not None:
+        if type(data) is not str:
+            data = str(data) if isinstance(data, str) else dumps(data)
+        if "\n" in data or "\r" in data:
+            out += "".join(f"data: {line}\n" for line in _LINES.split(data))
+        else:
+            out += f"data: {data}\n"
+    return (out + "\n").encode() if out else b"\n\n"
 
 
 def _compact(obj: Any) -> str:
     return json.dumps(obj, separators=(",", ":"))
 
 
+def _encode_item(item: Any, dumps: Any) -> bytes:
+    """Return one item of a source (dict, str or event) in the wire format.
+
+    PERF: a dict, the usual item, is checked and encoded as it is, without
+    a ServerSentEvent made of it first.
+    """
+    if isinstance(item, dict):
+        get = item.get
+        if not _FIELDS.issuperset(item):
+            raise ValueError(
+                f"Unknown event fields {sorted(item.keys() - _FIELDS)}; an event"
+                f" has {sorted(_FIELDS)}."
+            )
+        return _encode(
+            get("data"), get("event"), get("id"), get("retry"), get("comment"), dumps
+        )
+    if isinstance(item, str):
+        return _encode(item, None, None, None, None, dumps)
+    return _event(item).encode(dumps)
+
+
 def _event(item: Any) -> ServerSentEvent:
     if isinstance(item, ServerSentEvent):
         return item
-    if isinstance(item, dict):
-        unknown = set(item) - _FIELDS
-        if unknown:
-            raise ValueError(
-                f"Unknown event fields {sorted(unknown)}; an event has"
-                f" {sorted(_FIELDS)}."
-            )
-        return ServerSentEvent(**item)
-    if isinstance(item, str):
-        return ServerSentEvent(data=item)
     raise TypeError(
         f"stream_events() sends dicts, str or ServerSentEvent, not {type(item)!r}."
     )
@@ -175,7 +214,7 @@ def _sync_stream(
     iterator = iter(source)
     try:
         for item in iterator:
-            yield _event(item).encode(dumps)
+            yield _encode_item(item, dumps)
     finally:
         close = getattr(iterator, "close", None)
         if close is not None:
@@ -187,37 +226,114 @@ async def _async_stream(
 ) -> AsyncIterator[bytes]:
     for chunk in first:
         yield chunk
-    iterator = source.__aiter__()
-    step: asyncio.Future[Any] | None = None
+    if ping is None:
+        iterator = source.__aiter__()
+        try:
+            async for item in iterator:
+                yield _encode_item(item, dumps)
+        finally:
+            await _aclose(iterator)
+        return
+    relay = _Relay(source, dumps)
     try:
         while True:
-            if step is None:
-                step = asyncio.ensure_future(_anext(iterator))
-            done, _ = await asyncio.wait((step,), timeout=ping)
-            if not done:
-                yield PING  # the same step goes on waiting
-                continue
-            item, step = step.result(), None
-            if item is _END:
+            chunk = await relay.get(ping)
+            if chunk is _END:
                 return
-            yield _event(item).encode(dumps)
+            yield chunk
     finally:
-        if step is not None:
-            step.cancel()
-            await asyncio.gather(step, return_exceptions=True)
-        aclose = getattr(iterator, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        await relay.close()
 
 
 _END: Any = object()
+#: Events a source may run ahead of the client before it waits.
+RELAY_SIZE = 64
 
 
-async def _anext(iterator: AsyncIterator[Any]) -> Any:
-    try:
-        return await iterator.__anext__()
-    except StopAsyncIteration:
+async def _aclose(iterator: Any) -> None:
+    aclose = getattr(iterator, "aclose", None)
+    if aclose is not None:
+        await aclose()
+
+
+class _Relay:
+    """An async source run in a task of its own, its events handed over.
+
+    PERF: a task per event, raced against a ping timeout (asyncio.wait),
+    cost more than sending the event. One task runs the source ahead by up
+    to :data:`RELAY_SIZE` encoded events; :meth:`get` takes all that are
+    ready at once, as one chunk (one send instead of one per event, and
+    none later than it would have been), and only an empty buffer arms the
+    ping timer.
+    """
+
+    def __init__(self, source: AsyncIterable[Any], dumps: Any) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._buffer: list[bytes] = []
+        self._finished = False
+        self._error: Exception | None = None
+        self._ready: asyncio.Future[None] | None = None  # the reader waits
+        self._space: asyncio.Future[None] | None = None  # the source waits
+        self._task = asyncio.ensure_future(self._produce(source.__aiter__(), dumps))
+
+    async def _produce(self, iterator: AsyncIterator[Any], dumps: Any) -> None:
+        buffer = self._buffer
+        try:
+            async for item in iterator:
+                buffer.append(_encode_item(item, dumps))
+                ready = self._ready
+                if ready is not None and not ready.done():
+                    ready.set_result(None)
+                if len(buffer) >= RELAY_SIZE:
+                    self._space = self._loop.create_future()
+                    await self._space
+        except Exception as e:
+            self._error = e
+        finally:
+            self._finished = True
+            ready = self._ready
+            if ready is not None and not ready.done():
+                ready.set_result(None)
+            await _aclose(iterator)
+
+    async def get(self, ping: float) -> Any:
+        """Return the events ready, as bytes; :data:`PING` after ``ping`` quiet s.
+
+        Returns :data:`_END` once the source is done, and raises what it
+        raised.
+        """
+        buffer = self._buffer
+        if not buffer and not self._finished:
+            ready = self._ready = self._loop.create_future()
+            timer = self._loop.call_later(ping, _set_if_pending, ready)
+            try:
+                await ready
+            finally:
+                timer.cancel()
+                self._ready = None
+            if not buffer and not self._finished:
+                return PING
+        if buffer:
+            chunk = buffer[0] if len(buffer) == 1 else b"".join(buffer)
+            buffer.clear()
+            space = self._space
+            if space is not None and not space.done():
+                space.set_result(None)
+            return chunk
+        if self._error is not None:
+            raise self._error
         return _END
+
+    async def close(self) -> None:
+        """Stop the source (its ``finally`` runs) and wait until it has."""
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+
+def _set_if_pending(future: asyncio.Future[None]) -> None:
+    # The source may have woken the reader in the same turn of the loop.
+    if not future.done():  # pragma: no branch - that race is rare
+        future.set_result(None)
 
 
 class _PingingStream:
@@ -265,7 +381,7 @@ class _PingingStream:
             for item in iterator:
                 if self._stop.is_set():
                     break
-                self._put((False, _event(item).encode(self._dumps)))
+                self._put((False, _encode_item(item, self._dumps)))
             self._put((True, None))
         except Exception as e:
             self._put((True, e))

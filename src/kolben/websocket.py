@@ -95,12 +95,17 @@ class WebSocket:
         #: The close code once the connection is closed, else ``None``.
         self.close_code: int | None = None
         self.max_size: int | None = app.config["WEBSOCKET_MAX_MESSAGE_SIZE"]
-        # Messages are read ahead by a task, so a view that only sends still
-        # learns that the client left: some servers (hypercorn) drop sends to
-        # a gone client silently. The small bound keeps the server's
+        # A view that only sends must still learn that the client left: some
+        # servers (hypercorn) drop sends to a gone client silently. So once
+        # a view sends twice with no receive in between or in flight, a task
+        # reads ahead into the inbox, whose small bound keeps the server's
         # backpressure on a client that sends faster than the view reads.
-        self._inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue(8)
+        # PERF: until then receive() awaits the server itself; a reader task
+        # for every view doubled the event loop's work per message.
+        self._inbox: asyncio.Queue[dict[str, Any]] | None = None
         self._reader: asyncio.Task[None] | None = None
+        self._receiving = False
+        self._unread_sends = 0
         self._gone: dict[str, Any] | None = None
 
     # -- the handshake request ---------------------------------------------------
@@ -196,21 +201,29 @@ class WebSocket:
         }
         self.accepted = True
         await self._send(message)
-        self._reader = asyncio.ensure_future(self._read())
 
-    async def _read(self) -> None:
-        """Move the client's messages to the inbox until it disconnects."""
+    async def _next(self) -> dict[str, Any]:
+        """Return the server's next message; a failure is a lost client."""
         try:
-            while True:
-                message = await self._receive()
-                if message["type"] == "websocket.disconnect":
-                    self._gone = message
-                    await self._inbox.put(message)
-                    return
-                await self._inbox.put(message)
+            message: dict[str, Any] = await self._receive()
         except Exception:  # the server failed to deliver: the client is gone
-            self._gone = {"type": "websocket.disconnect", "code": 1006}
-            await self._inbox.put(self._gone)
+            message = {"type": "websocket.disconnect", "code": 1006}
+        if message["type"] == "websocket.disconnect":
+            self._gone = message
+        return message
+
+    async def _read(self, inbox: asyncio.Queue[dict[str, Any]]) -> None:
+        """Move the client's messages to the inbox until it disconnects."""
+        while True:
+            message = await self._next()
+            await inbox.put(message)
+            if message["type"] == "websocket.disconnect":
+                return
+
+    def _read_ahead(self) -> None:
+        """Start the task that reads ahead, for a view that only sends."""
+        self._inbox = asyncio.Queue(8)
+        self._reader = asyncio.ensure_future(self._read(self._inbox))
 
     def _stop_reading(self) -> None:
         """Stop the reader when the connection's view is done."""
@@ -228,7 +241,16 @@ class WebSocket:
             raise ConnectionClosed(self.close_code)
         if not self.accepted:
             await self.accept()
-        message = await self._inbox.get()
+        inbox = self._inbox
+        if inbox is not None:
+            message = await inbox.get()
+        else:
+            self._receiving = True
+            try:
+                message = await self._next()
+            finally:
+                self._receiving = False
+                self._unread_sends = 0
         kind = message["type"]
         if kind == "websocket.disconnect":
             self.close_code = int(message.get("code") or 1005)
@@ -257,6 +279,10 @@ class WebSocket:
         if gone is not None:
             self.close_code = int(gone.get("code") or 1005)
             raise ConnectionClosed(self.close_code, gone.get("reason") or "")
+        if self._inbox is None and not self._receiving:
+            self._unread_sends += 1
+            if self._unread_sends > 1:
+                self._read_ahead()
         message: dict[str, Any] = {"type": "websocket.send"}
         if isinstance(data, str):
             message["text"] = data

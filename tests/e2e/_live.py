@@ -110,6 +110,11 @@ def _command(name: str, port: int, app: str, threads: int) -> list[str]:
             *(sys.executable, "-m", "uvicorn", "--host", HOST, "--port", str(port)),
             *("--lifespan", "on", *parser, app),
         ]
+    if name == "granian-asgi":
+        return [
+            *(sys.executable, "-m", "granian", "--interface", "asgi"),
+            *("--host", HOST, "--port", str(port), "--workers", "1", app),
+        ]
     if name == "granian-wsgi":
         return [
             *(sys.executable, "-m", "granian", "--interface", "wsgi"),

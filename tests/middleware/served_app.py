@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from kolben import Kolben, request, url_for
+from kolben import Kolben, request, url_for, websocket
 
 app = Kolben(__name__)
 if os.environ.get("KOLBEN_TEST_PROXY_FIX") == "1":
@@ -23,3 +23,10 @@ def where() -> dict[str, Any]:
         "remote_addr": request.remote_addr,
         "external": url_for("where", _external=True),
     }
+
+
+@app.websocket("/ws/where")
+async def ws_where() -> None:
+    await websocket.send_json(
+        {"remote_addr": websocket.remote_addr, "url": websocket.url}
+    )

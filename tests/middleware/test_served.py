@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+from websockets.typing import Origin
 
-from tests.e2e._live import LiveServer, fetch, start_server, stop_server
+from tests.e2e._live import TIMEOUT, LiveServer, fetch, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
 
@@ -63,3 +69,27 @@ def test_uvicorn_rewrites_by_default_for_a_loopback_peer(tmp_path: Path) -> None
     for server in serve("uvicorn", tmp_path, {}):
         seen = fetch(server.url, "GET", "/where", headers=FORWARDED).json()
         assert seen["remote_addr"] == "203.0.113.7"
+
+
+def test_proxy_fix_setting_on_a_websocket_under_uvicorn(tmp_path: Path) -> None:
+    # The browser's page is https://api.example.com: its Origin is the
+    # forwarded host's, which the Origin check accepts only with PROXY_FIX.
+    env = {"KOLBEN_TEST_PROXY_FIX": "1", **NO_SERVER_REWRITING}
+
+    async def where(server: LiveServer) -> Any:
+        async with connect(
+            server.url.replace("http://", "ws://") + "/ws/where",
+            origin=Origin("https://api.example.com"),
+            additional_headers=FORWARDED,
+        ) as ws:
+            return json.loads(await ws.recv())
+
+    for server in serve("uvicorn", tmp_path, env):
+        assert asyncio.run(asyncio.wait_for(where(server), TIMEOUT)) == {
+            "remote_addr": "203.0.113.7",
+            "url": "wss://api.example.com/ws/where",
+        }
+    for server in serve("uvicorn", tmp_path, NO_SERVER_REWRITING):
+        with pytest.raises(InvalidStatus) as refused:
+            asyncio.run(asyncio.wait_for(where(server), TIMEOUT))
+        assert refused.value.response.status_code == 403
