@@ -442,14 +442,26 @@ class Request(RequestHeaderAttributes):
         raw = self.headers.get("Cookie", "").encode("latin-1")
         return parse_cookie(raw, cls=self.dict_storage_class)
 
+    def _body_field(self, name: str, cgi_name: str) -> str | None:
+        """Return the ``Content-Type`` or ``Content-Length`` field as sent.
+
+        PERF: under WSGI these two are environ keys of their own, read
+        without building :attr:`headers`. Under ASGI the adapter keeps what
+        it read while framing the body (see ``kolben.asgi``), so a request
+        with a body seldom gets here.
+        """
+        if self.scope is not None:
+            return self.headers.get(name)
+        return self.environ.get(cgi_name) or None
+
     @lazy
     def _content_type(self) -> tuple[str, dict[str, str]]:
-        return parse_options_header(self.headers.get("Content-Type"))
+        return parse_options_header(self.content_type)
 
-    @property
+    @lazy
     def content_type(self) -> str | None:
         """The Content-Type header as sent."""
-        return self.headers.get("Content-Type")
+        return self._body_field("Content-Type", "CONTENT_TYPE")
 
     @property
     def mimetype(self) -> str:
@@ -464,7 +476,7 @@ class Request(RequestHeaderAttributes):
     @lazy
     def content_length(self) -> int | None:
         """The Content-Length header as an int; 400 if it is not one."""
-        value = self.headers.get("Content-Length")
+        value = self._body_field("Content-Length", "CONTENT_LENGTH")
         if value is None:
             return None
         return parse_content_length(value.strip())
