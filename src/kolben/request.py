@@ -153,6 +153,8 @@ class Request(RequestHeaderAttributes):
         if body is not None:
             self._body = body
             self._holds_resources = True
+            # PERF: what the ``stream`` property would work out on first use.
+            self.__dict__["stream"] = body
         return self
 
     @classmethod
@@ -529,7 +531,11 @@ class Request(RequestHeaderAttributes):
         """
         if self._max_content_length is not None:
             return self._max_content_length
-        limit = self._limit("MAX_CONTENT_LENGTH", self.default_max_content_length)
+        # PERF: _limit inlined; every request with a body asks for this.
+        app = self.app
+        limit = self.default_max_content_length
+        if app is not None:
+            limit = app.config.get("MAX_CONTENT_LENGTH", limit)
         return int(limit) if limit is not None else None
 
     @max_content_length.setter
