@@ -104,6 +104,15 @@ def test_large_body_is_spooled_to_disk(app: Kolben) -> None:
         ],
     )
     assert sent[1]["body"] == b'{"size":5000,"spooled":true}\n'
+    # A body past the threshold in one message is spooled too, and one
+    # within it is kept in memory.
+    for size, spooled in ((5000, b"true"), (500, b"false")):
+        sent = run_asgi(
+            app,
+            http_scope("/", "POST", [("content-length", str(size))]),
+            [{"type": "http.request", "body": body[:size], "more_body": False}],
+        )
+        assert sent[1]["body"] == b'{"size":%d,"spooled":%s}\n' % (size, spooled)
 
 
 def test_declared_length_over_limit_is_413_without_reading(app: Kolben) -> None:

@@ -105,3 +105,32 @@ def test_declared_length_over_the_limit_is_413_even_unread(
     # An unknown URL stays a 404: the length is checked once a rule matched.
     assert client.post("/nowhere", data=b"data").status_code == 404
     assert client.post("/ignore", data=b"abc").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [("Content-Type", "application/json")],
+        [("Content-Type", "text/plain"), ("Content-Type", "application/json")],
+        [("Content-Type", "application/json"), ("Content-Length", "4, 4")],
+        [("Content-Type", "application/json"), ("X-Twice", "1"), ("X-Twice", "2")],
+        [],
+    ],
+)
+def test_body_fields_are_what_the_headers_say(
+    app: Kolben, client: KolbenClient, headers: list[tuple[str, str]]
+) -> None:
+    # The ASGI adapter keeps the fields it read while framing the body; they
+    # must be what the header map gives, in every shape of request.
+    @app.post("/")
+    def fields() -> dict[str, object]:
+        kept = [request.content_type, request.content_length, request.mimetype]
+        sent = request.headers.get("Content-Type")
+        length = request.headers.get("Content-Length")
+        assert length is not None
+        return {"kept": kept, "sent": [sent, int(length.split(",")[0]), kept[2]]}
+
+    r = client.post("/", data=b"data", headers=headers)
+    assert r.status_code == 200
+    assert r.json["kept"] == r.json["sent"]
+    assert r.json["kept"][1] == 4

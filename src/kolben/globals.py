@@ -150,7 +150,11 @@ class _Proxy:
 
 
 def _get_app() -> Kolben:
-    return _app_ctx().app
+    # PERF: every access through the proxy runs this; _app_ctx is inlined.
+    ctx = _cv_app.get(None)
+    if ctx is None:
+        raise RuntimeError(_no_app_msg)
+    return ctx.app
 
 
 def _get_g() -> _AppCtxGlobals:
@@ -158,7 +162,11 @@ def _get_g() -> _AppCtxGlobals:
 
 
 def _get_request() -> Request:
-    return _req_ctx().request  # type: ignore[return-value]
+    # PERF: every access through the proxy runs this; _req_ctx is inlined.
+    ctx = _cv_app.get(None)
+    if ctx is None or ctx.request is None:
+        raise RuntimeError(_no_req_msg)
+    return ctx.request
 
 
 def _get_session() -> SessionMixin:

@@ -155,6 +155,8 @@ class Request(RequestHeaderAttributes):
         if body is not None:
             self._body = body
             self._holds_resources = True
+            # PERF: what the ``stream`` property would work out on first use.
+            self.__dict__["stream"] = body
         return self
 
     @classmethod
@@ -445,14 +447,26 @@ class Request(RequestHeaderAttributes):
         raw = self.headers.get("Cookie", "").encode("latin-1")
         return parse_cookie(raw, cls=self.dict_storage_class)
 
+    def _body_field(self, name: str, cgi_name: str) -> str | None:
+        """Return the ``Content-Type`` or ``Content-Length`` field as sent.
+
+        PERF: under WSGI these two are environ keys of their own, read
+        without building :attr:`headers`. Under ASGI the adapter keeps what
+        it read while framing the body (see ``kolben.asgi``), so a request
+        with a body seldom gets here.
+        """
+        if self.scope is not None:
+            return self.headers.get(name)
+        return self.environ.get(cgi_name) or None
+
     @lazy
     def _content_type(self) -> tuple[str, dict[str, str]]:
-        return parse_options_header(self.headers.get("Content-Type"))
+        return parse_options_header(self.content_type)
 
-    @property
+    @lazy
     def content_type(self) -> str | None:
         """The Content-Type header as sent."""
-        return self.headers.get("Content-Type")
+        return self._body_field("Content-Type", "CONTENT_TYPE")
 
     @property
     def mimetype(self) -> str:
@@ -467,7 +481,7 @@ class Request(RequestHeaderAttributes):
     @lazy
     def content_length(self) -> int | None:
         """The Content-Length header as an int; 400 if it is not one."""
-        value = self.headers.get("Content-Length")
+        value = self._body_field("Content-Length", "CONTENT_LENGTH")
         if value is None:
             return None
         return parse_content_length(value.strip())
@@ -520,7 +534,11 @@ class Request(RequestHeaderAttributes):
         """
         if self._max_content_length is not None:
             return self._max_content_length
-        limit = self._limit("MAX_CONTENT_LENGTH", self.default_max_content_length)
+        # PERF: _limit inlined; every request with a body asks for this.
+        app = self.app
+        limit = self.default_max_content_length
+        if app is not None:
+            limit = app.config.get("MAX_CONTENT_LENGTH", limit)
         return int(limit) if limit is not None else None
 
     @max_content_length.setter

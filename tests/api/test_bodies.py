@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
 from kolben import Kolben
-from kolben.api import Body, File, Form, RequestValidationError, RouteError
+from kolben.api import Body, File, Form, Query, RequestValidationError, RouteError
 from kolben.http.files import FileStorage
 from kolben.testing import KolbenClient
 
@@ -255,3 +255,37 @@ def test_a_json_body_and_form_fields_cannot_be_mixed(
 
     with pytest.raises(RouteError, match="cannot come in one request"):
         client.post("/mixed")
+
+
+def test_a_bad_body_and_a_bad_query_parameter_are_both_located(
+    app: Kolben, client: KolbenClient
+) -> None:
+    @app.post("/people")
+    def create(person: Person, limit: Query[int] = 10) -> dict[str, Any]:
+        return {"name": person.name, "limit": limit}
+
+    r = client.post("/people?limit=many", json={"name": "Ada", "age": -1})
+    assert r.status_code == 422
+    assert [e["loc"] for e in r.json["errors"]] == [["query", "limit"], ["body", "age"]]
+    r = client.post("/people?limit=3", json={"name": "Ada", "age": 36})
+    assert r.json == {"name": "Ada", "limit": 3}
+
+
+def test_an_empty_body_is_missing_or_its_default(
+    app: Kolben, client: KolbenClient
+) -> None:
+    @app.post("/required")
+    def required(person: Person) -> dict[str, Any]:
+        return {"name": person.name}
+
+    @app.post("/optional")
+    def optional(person: Person | None = None) -> dict[str, Any]:
+        return {"person": person is not None}
+
+    r = client.post("/required", data=b"", content_type="application/json")
+    assert r.status_code == 422
+    assert r.json["errors"] == [
+        {"loc": ["body"], "msg": "Field required", "type": "missing"}
+    ]
+    r = client.post("/optional", data=b"", headers={"Content-Length": "0"})
+    assert r.json == {"person": False}

@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import CoroutineType
-from typing import Any, cast
+from typing import Any
 
 from pydantic import ValidationError, create_model
 from pydantic_core import to_json
@@ -98,6 +98,17 @@ class Binder:
         self._instance_of = model_type if isinstance(model_type, type) else None
         self._status = spec.status_code
         self._settings: tuple[str, str, int, Any] | None = None
+        # PERF: a view whose only typed input is a JSON body, the usual API
+        # view, takes a path that reads nothing else.
+        self._body_only = self._body is not None and not (
+            self._params is not None or self._files or self._reads_form
+        )
+        self._body_name = (
+            None if spec.embed else spec.bodies[0].name if spec.bodies else None
+        )
+        #: The response model's class when a result of exactly that class is
+        #: serialized as it is; set once the app's settings are read.
+        self._exact: type | None = None
 
     # -- the request ---------------------------------------------------------------
 
@@ -107,7 +118,12 @@ class Binder:
         :param values: the URL values the core passes the view; updated.
         :raises RequestValidationError: a parameter or the body is invalid.
         """
-        req = cast(Any, request)._get_current_object()
+        req = request._get_current_object()  # type: ignore[attr-defined]
+        if self._body_only:
+            found = self._validate_body(req, values)
+            if found:
+                raise self._error(RequestValidationError(found))
+            return values
         errors: list[dict[str, Any]] = []
         if self._reads_form and req.content_length and req.mimetype not in _FORMS:
             raise self._error(
@@ -119,7 +135,7 @@ class Binder:
         if self._params is not None:
             self._validate_params(req, values, errors)
         if self._body is not None:
-            self._validate_body(req, values, errors)
+            errors.extend(self._validate_body(req, values))
         if self._files:
             self._read_files(req, values, errors)
         if errors:
@@ -167,45 +183,43 @@ class Binder:
                     raw[name] = value
         return raw
 
-    def _validate_body(
-        self, req: Any, values: dict[str, Any], errors: list[dict[str, Any]]
-    ) -> None:
+    def _validate_body(self, req: Any, values: dict[str, Any]) -> list[dict[str, Any]]:
+        """Set the body parameters in ``values``; return the body's errors."""
         data = req.get_data()
-        bodies = self.spec.bodies
         if not data:
-            if self._body_required:
-                missing = {"loc": ["body"], "msg": "Field required", "type": "missing"}
-                errors.append(missing)
-            for p in bodies:
+            for p in self.spec.bodies:
                 values[p.name] = p.default
-            return
-        ctype = req.headers.get("Content-Type") or ""
+            if self._body_required:
+                return [{"loc": ["body"], "msg": "Field required", "type": "missing"}]
+            return []
         # PERF: the usual header, told without parsing it.
-        if ctype != "application/json" and not req.is_json:
+        if req.content_type != "application/json" and not req.is_json:
             raise self._error(
                 UnsupportedBody(
                     "The body must be JSON, sent with Content-Type:"
                     f" application/json, not {req.mimetype or 'untyped'}."
                 )
             )
-        check_depth(data, self._setting(2))
+        check_depth(data, (self._settings or self._read_settings())[2])
         try:
             obj = self._body.validate_json(data)  # type: ignore[union-attr]
         except ValidationError as e:
-            found = e.errors(include_url=False)
-            for err in found:
+            errors = []
+            for err in e.errors(include_url=False):
                 if err["type"] == "json_invalid":
                     raise self._error(
                         MalformedBody(f"The body is not valid JSON: {err['msg']}.")
                     ) from None
                 loc = ["body", *err["loc"]]
                 errors.append({"loc": loc, "msg": err["msg"], "type": err["type"]})
-            return
-        if self.spec.embed:
-            for p in bodies:
-                values[p.name] = getattr(obj, p.alias)
+            return errors
+        name = self._body_name
+        if name is not None:
+            values[name] = obj
         else:
-            values[bodies[0].name] = obj
+            for p in self.spec.bodies:
+                values[p.name] = getattr(obj, p.alias)
+        return []
 
     def _read_files(
         self, req: Any, values: dict[str, Any], errors: list[dict[str, Any]]
@@ -222,20 +236,21 @@ class Binder:
                 values[p.name] = p.default
 
     def _error(self, error: Any) -> Any:
-        error.error_format = self._setting(0)
+        error.error_format = (self._settings or self._read_settings())[0]
         return error
 
-    def _setting(self, index: int) -> Any:
-        settings = self._settings
-        if settings is None:
-            config = current_app.config
-            settings = self._settings = (
-                config.get("API_ERROR_FORMAT", "problem"),
-                config.get("API_DATETIME_FORMAT", "iso"),
-                int(config.get("MAX_JSON_DEPTH") or 100),
-                current_app.response_class,
-            )
-        return settings[index]
+    def _read_settings(self) -> tuple[str, str, int, Any]:
+        """Read the app's settings, once: at the view's first request."""
+        config = current_app.config
+        settings = self._settings = (
+            config.get("API_ERROR_FORMAT", "problem"),
+            config.get("API_DATETIME_FORMAT", "iso"),
+            int(config.get("MAX_JSON_DEPTH") or 100),
+            current_app.response_class,
+        )
+        if settings[1] == "iso" and not self._validate_response:
+            self._exact = self._instance_of
+        return settings
 
     # -- the response --------------------------------------------------------------
 
@@ -247,6 +262,14 @@ class Binder:
 
         :param rv: what the view returned.
         """
+        if type(rv) is self._exact:
+            # PERF: an instance of the response model, the usual result, is
+            # serialized as it is, straight to the response's bytes.
+            return self._settings[3](  # type: ignore[index]
+                self._to_json(rv),  # type: ignore[misc]
+                self._status or 200,
+                mimetype="application/json",
+            )
         if isinstance(rv, Response):
             return rv
         status = self._status
@@ -262,7 +285,7 @@ class Binder:
                 return rv if headers is None else (rv, headers)
             return rv, status, headers
         body = self._dump(rv)
-        cls = self._setting(3)
+        cls = (self._settings or self._read_settings())[3]
         return cls(body, status or 200, headers, mimetype="application/json")
 
     def _dump(self, rv: Any) -> bytes:
@@ -279,7 +302,7 @@ class Binder:
                 for err in e.errors(include_url=False)
             ]
             raise ResponseValidationError(self.spec.func.__qualname__, errors) from None
-        if self._setting(1) == "iso":
+        if (self._settings or self._read_settings())[1] == "iso":
             return self._to_json(rv)  # type: ignore[misc]
         return to_json(_milliseconds(adapter.dump_python(rv)))
 
