@@ -16,8 +16,22 @@ def public(cls: type) -> set[str]:
 
 
 def test_the_module_names() -> None:
-    assert set(kolben.metrics.__all__) == {"NO_PREFIX", "PrometheusMetrics"}
+    assert set(kolben.metrics.__all__) == {
+        "NO_PREFIX",
+        "PrometheusMetrics",
+        "RESTfulPrometheusMetrics",
+    }
     assert kolben.metrics.NO_PREFIX == prometheus_flask_exporter.NO_PREFIX
+
+
+def test_the_restful_class_takes_the_exporter_s_arguments() -> None:
+    # Connexion's class is left out: kolben has no Connexion.
+    ours = kolben.metrics.RESTfulPrometheusMetrics
+    theirs = prometheus_flask_exporter.RESTfulPrometheusMetrics
+    for name in ["__init__", "for_app_factory", "init_app"]:
+        mine = inspect.signature(getattr(ours, name)).parameters
+        expected = inspect.signature(getattr(theirs, name)).parameters
+        assert list(mine) == list(expected), name
 
 
 def test_the_methods_and_their_arguments() -> None:

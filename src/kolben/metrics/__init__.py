@@ -26,5 +26,6 @@ if importlib.util.find_spec("prometheus_client") is None:
 
 from ._extension import NO_PREFIX as NO_PREFIX
 from ._extension import PrometheusMetrics as PrometheusMetrics
+from ._restful import RESTfulPrometheusMetrics as RESTfulPrometheusMetrics
 
-__all__ = ["NO_PREFIX", "PrometheusMetrics"]
+__all__ = ["NO_PREFIX", "PrometheusMetrics", "RESTfulPrometheusMetrics"]

@@ -17,6 +17,11 @@ comes back from it as ``kolben.api.validated(handler, spec=...)``, with the
 spec ``OpenAPI.specs`` read (the document's); untyped handlers, and every
 handler of an app without ``OpenAPI``, are served as they are.
 
+**Meeting point with kolben.metrics:** ``RESTfulPrometheusMetrics`` (as
+prometheus-flask-exporter's class of that name) makes a resource's result a
+response for its metrics' labels with :func:`kolben.rest.utils.unpack` and
+``Api.make_response``, the two this package uses itself.
+
 See docs/rest.md for the differences from Flask-RESTful.
 """
 
