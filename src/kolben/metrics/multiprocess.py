@@ -77,8 +77,11 @@ class MultiprocessPrometheusMetrics(PrometheusMetrics):
         raise NotImplementedError
 
 
-class MultiprocessInternalPrometheusMetrics(MultiprocessPrometheusMetrics):
-    """Metrics of several processes, served by the app itself at ``path``."""
+class _ServedByTheApp(MultiprocessPrometheusMetrics):
+    """The part the two ``*Internal*`` classes share: the app serves ``path``."""
+
+    #: What the warning of :meth:`start_http_server_when_ready` adds.
+    _hint = ""
 
     def __init__(self, app: Any = None, path: str = "/metrics", **kwargs: Any) -> None:
         """Serve every process's metrics at ``path`` on the app."""
@@ -97,10 +100,14 @@ class MultiprocessInternalPrometheusMetrics(MultiprocessPrometheusMetrics):
         """Warn: the app serves the metrics, no server of their own does."""
         warnings.warn(
             f"The `{cls.__name__}` class serves the metrics on the app itself,"
-            " so `start_http_server_when_ready` should not be called.",
+            f" so `start_http_server_when_ready` should not be called.{cls._hint}",
             UserWarning,
             stacklevel=2,
         )
+
+
+class MultiprocessInternalPrometheusMetrics(_ServedByTheApp):
+    """Metrics of several processes, served by the app itself at ``path``."""
 
 
 class GunicornPrometheusMetrics(MultiprocessPrometheusMetrics):
@@ -132,7 +139,7 @@ class GunicornPrometheusMetrics(MultiprocessPrometheusMetrics):
         pc_mark_process_dead(pid)  # type: ignore[no-untyped-call]
 
 
-class GunicornInternalPrometheusMetrics(GunicornPrometheusMetrics):
+class GunicornInternalPrometheusMetrics(_ServedByTheApp, GunicornPrometheusMetrics):
     """Metrics of gunicorn workers, served by the app itself at ``path``.
 
     ::
@@ -142,25 +149,4 @@ class GunicornInternalPrometheusMetrics(GunicornPrometheusMetrics):
             GunicornInternalPrometheusMetrics.mark_process_dead_on_child_exit(worker.pid)
     """
 
-    def __init__(self, app: Any = None, path: str = "/metrics", **kwargs: Any) -> None:
-        """Serve every process's metrics at ``path`` on the app."""
-        super().__init__(app=app, **kwargs)
-        if app is not None:
-            self.register_endpoint(path)
-        else:
-            self.path = path
-
-    def should_start_http_server(self) -> bool:
-        """Return ``False``: the app serves the metrics."""
-        return False
-
-    @classmethod
-    def start_http_server_when_ready(cls, port: int, host: str = "0.0.0.0") -> None:
-        """Warn: the app serves the metrics, no server of their own does."""
-        warnings.warn(
-            f"The `{cls.__name__}` class serves the metrics on the app itself,"
-            " so `start_http_server_when_ready` should not be called. Maybe"
-            " you are looking for `GunicornPrometheusMetrics`?",
-            UserWarning,
-            stacklevel=2,
-        )
+    _hint = " Maybe you are looking for `GunicornPrometheusMetrics`?"
