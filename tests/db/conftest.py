@@ -80,8 +80,12 @@ def dispose(db: Any, app: Kolben) -> None:
     for engine in db._app_engines.get(app, {}).values():
         engine.dispose()
     for loop, engines in list(db._app_async_engines.get(app, {}).items()):
+        if loop.is_running():
+            # db.adispose() on the loop: it waits for the session closes
+            # that teardown left as tasks there, then closes the pool.
+            with app.app_context():
+                asyncio.run_coroutine_threadsafe(db.adispose(), loop).result()
+            continue
         for engine in engines.values():
-            if loop.is_running():
-                asyncio.run_coroutine_threadsafe(engine.dispose(), loop).result()
-            elif not loop.is_closed():
+            if not loop.is_closed():
                 loop.run_until_complete(engine.dispose())

@@ -98,6 +98,36 @@ def test_in_memory_sqlite_is_one_database_for_threads_and_async(
     dispose(db, app)
 
 
+def test_adispose_waits_for_the_sessions_teardown_is_closing(tmp_path: Path) -> None:
+    from kolben._concurrency import _worker_loop
+
+    db = SQLAlchemy()
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI="sqlite:///items.db")
+    db.init_app(app)
+
+    @app.get("/answer")
+    async def answer() -> dict[str, int]:
+        return {"answer": await db.async_session.scalar(sa.text("select 42"))}
+
+    client = app.test_client(protocol="asgi")
+    assert client.get("/answer").json == {"answer": 42}
+    loop = _worker_loop.get()
+    engine = db._app_async_engines[app][loop][None]
+    used: set[int] = set()
+    closed: set[int] = set()
+    sa.event.listen(engine.sync_engine, "checkout", lambda c, r, p: used.add(id(c)))
+    sa.event.listen(engine.sync_engine.pool, "close", lambda c, r: closed.add(id(c)))
+    # Under ASGI the app context is popped on the loop, so teardown can only
+    # start the session's close there, as a task; adispose() right after the
+    # response must still close the connection that session held.
+    assert client.get("/answer").json == {"answer": 42}
+    with app.app_context():
+        asyncio.run_coroutine_threadsafe(db.adispose(), loop).result()
+    assert used and used <= closed
+    assert db._closing == set()
+    dispose(db, app)
+
+
 def test_postgresql_urls_use_psycopg_unless_they_name_asyncpg(
     tmp_path: Path,
 ) -> None:

@@ -121,8 +121,15 @@ class AsyncMixin:
         before the loop ends. Servers need not; their loop lives as long as
         the process.
         """
+        loop = _running_loop()
+        # Sessions that teardown closes as tasks on this loop finish first:
+        # a connection checked in after its pool was disposed is never
+        # closed (and aiosqlite warns when it is collected).
+        pending = [closing for closing in self._closing if closing.get_loop() is loop]
+        if pending:
+            await asyncio.wait(pending)
         loops = self._app_async_engines.get(current_app._get_current_object())
-        engines = loops.pop(_running_loop(), None) if loops is not None else None
+        engines = loops.pop(loop, None) if loops is not None else None
         for engine in (engines or {}).values():
             await engine.dispose()
 
