@@ -250,13 +250,35 @@ class Tables:
                 f.write("\n")
 
 
-def number(cell: str) -> float | None:
-    """Return the number a table cell shows, ``None`` for ``-`` or text.
+def rate_rows(
+    samples: Mapping[tuple[str, str], Sequence[float]], first: str = "app"
+) -> list[list[str]]:
+    """Return a table of each app's best rate, one column per endpoint.
 
-    :param cell: ``12,345``, ``2.50x``, ``12.5%``, ``+3.1%`` or ``-``.
+    :param samples: the rate of each round per ``(app, endpoint)``; apps
+        and endpoints in the order they come.
+    :param first: the first column's heading.
     """
-    text = cell.split(" ")[0].replace(",", "").rstrip("x%")
-    try:
-        return float(text)
-    except ValueError:
-        return None
+    names = list(dict.fromkeys(name for name, _ in samples))
+    endpoints = list(dict.fromkeys(endpoint for _, endpoint in samples))
+    rows = [[first, *endpoints]]
+    for name in names:
+        best = [max(samples.get((name, e), ()), default=0.0) for e in endpoints]
+        rows.append([name, *(_rate(value) for value in best)])
+    return rows
+
+
+def ratio_rows(ratios: Sequence[tuple[str, float, float | None]]) -> list[list[str]]:
+    """Return a table of paired ratios, each with its goal and verdict.
+
+    :param ratios: ``(what, ratio, goal or None)`` per row, ``what`` read
+        as ``a/b``.
+    """
+    rows = [["ratio", "median", "goal", "met"]]
+    for what, ratio, goal in ratios:
+        if goal is None:
+            rows.append([what, f"{ratio:.2f}x", "-", "-"])
+        else:
+            verdict = "PASS" if ratio >= goal else "MISS"
+            rows.append([what, f"{ratio:.2f}x", f">={goal:g}x", verdict])
+    return rows
