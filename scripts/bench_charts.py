@@ -76,8 +76,9 @@ def number(cell: str) -> float | None:
 
 
 def _cell(text: str) -> str:
+    code = bool(_MARKUP & set(text))
     text = text.replace("|", "\\|")
-    return f"`{text}`" if _MARKUP & set(text) else text
+    return f"`{text}`" if code else text
 
 
 def rows_table(printed: dict[str, Any]) -> str:
