@@ -36,6 +36,8 @@ COLOURS = {
 }
 #: The colours of series not in :data:`COLOURS`, in order.
 PALETTE = ("#c2410c", "#0f766e", "#64748b", "#6d28d9", "#a16207", "#be185d")
+#: The largest over the smallest bar beyond which the axis is logarithmic.
+LOG_ABOVE = 50
 #: Characters that Markdown reads in a table cell, which is then shown as code.
 _MARKUP = set("<*_`[]\\")
 
@@ -125,6 +127,7 @@ def chart(
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     # A fixed hash salt keeps the SVG's ids, and so the file, the same
     # from one run to the next.
@@ -148,6 +151,15 @@ def chart(
         ax.barh(ys, rates, height=height * 0.92, label=fw, color=colour)
     ax.set_yticks([i + 0.4 - height / 2 for i in range(len(endpoints))], endpoints)
     ax.invert_yaxis()
+    drawn = [v / scale for v in values if v > 0]
+    if drawn and max(drawn) / min(drawn) > LOG_ABOVE:
+        # Rows of different orders (events and round trips) would leave the
+        # smaller ones invisible on a linear axis.
+        ax.set_xscale("log")
+        label += ", log scale"
+    ax.xaxis.set_major_formatter(
+        matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:,.10g}")
+    )
     ax.set_xlabel(label)
     ax.set_title(title, loc="left", fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
