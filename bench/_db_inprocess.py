@@ -207,13 +207,32 @@ def _rate(timings: Rounds, name: str, test: str) -> str:
     return f"{1 / min(w for w, _ in timings[name, test]):,.0f}"
 
 
+#: The slug of each comparison's table, naming the page's files drawn from it.
+NAMES = ("inprocess-raw", "inprocess-orm", "inprocess-async")
+
+
 def tables(timings: Timings, overhead_goal: float, raw_goal: float) -> list[str]:
-    """Return the three in-process tables.
+    """Return the three in-process tables, as printed.
 
     :param timings: what :func:`run` returned.
     :param overhead_goal: the most kolben.db may add to the hand-written
         session's time per request.
     :param raw_goal: the least kolben-raw/flask-raw on ``/db`` and ``/fortunes``.
+    """
+    return [
+        f"{title}\n{_report.grid(rows)}"
+        for title, rows in table_rows(timings, overhead_goal, raw_goal)
+    ]
+
+
+def table_rows(
+    timings: Timings, overhead_goal: float, raw_goal: float
+) -> list[tuple[str, list[list[str]]]]:
+    """Return each in-process table's title and rows, as :func:`tables`'s.
+
+    :param timings: what :func:`run` returned.
+    :param overhead_goal: as for :func:`tables`.
+    :param raw_goal: as for :func:`tables`.
     """
     out = []
     for comparison in COMPARISONS:
@@ -250,5 +269,5 @@ def tables(timings: Timings, overhead_goal: float, raw_goal: float) -> list[str]
                 goal = test in ("db", "fortunes")
                 row.append(("PASS" if median >= raw_goal else "MISS") if goal else "-")
             rows.append(row)
-        out.append(f"{comparison.title}\n{_report.grid(rows)}")
+        out.append((comparison.title, rows))
     return out

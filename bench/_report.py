@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import platform
 import statistics
@@ -159,3 +161,124 @@ def section(
         "rates": rates,
         "ratios": ratios,
     }
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--json PATH``, where a run writes its tables for the charts.
+
+    :param parser: a benchmark script's argument parser.
+    """
+    parser.add_argument(
+        "--json",
+        metavar="PATH",
+        help="also write the run's tables to PATH, for scripts/bench_charts.py",
+    )
+
+
+class Tables:
+    """The tables of one run: printed as they are made, written as JSON.
+
+    Each table keeps the cells it prints, so the page's Markdown table is
+    the printed one, and names the columns its chart draws: their cells
+    are numbers (``12,345``, ``2.50x``, ``12.5%``) or ``-`` for none.
+
+    :param benchmark: the script's name, ``db`` for ``bench.db``.
+    :param packages: the distributions whose versions the run records.
+    """
+
+    def __init__(self, benchmark: str, packages: Iterable[str]) -> None:
+        self.benchmark = benchmark
+        self.packages = tuple(packages)
+        self.tables: list[dict[str, object]] = []
+        self.notes: list[str] = []
+
+    def add(
+        self,
+        name: str,
+        title: str,
+        rows: list[list[str]],
+        chart: Sequence[str] = (),
+        unit: str = "requests/second",
+    ) -> str:
+        """Keep one table and return it as printed: its title, then its grid.
+
+        :param name: a short slug, unique in the run, naming the files
+            drawn from the table.
+        :param title: the line printed above the table.
+        :param rows: the header row, then the data rows.
+        :param chart: the headings of the columns the chart draws, one bar
+            per row and column; none for a table without a chart.
+        :param unit: what the charted cells count, the chart's axis label.
+        """
+        missing = [c for c in chart if c not in rows[0]]
+        if missing:
+            raise ValueError(f"table {name!r} has no column {missing}")
+        self.tables.append(
+            {
+                "name": name,
+                "title": title,
+                "rows": [list(row) for row in rows],
+                "chart": {"columns": list(chart), "unit": unit},
+            }
+        )
+        return f"{title}\n{grid(rows)}"
+
+    def run(self, **details: object) -> dict[str, object]:
+        """Return what ``--json`` writes: the versions, the load, the tables.
+
+        :param details: the run's settings (rounds, seconds, ...), kept as
+            given.
+        """
+        return {
+            "benchmark": self.benchmark,
+            "versions": versions(self.packages),
+            "machine": machine(),
+            **details,
+            "tables": self.tables,
+            "notes": self.notes,
+        }
+
+    def write(self, path: str | None, **details: object) -> None:
+        """Write :meth:`run` to ``path`` as JSON; nothing when it is ``None``.
+
+        :param path: the ``--json`` option's value.
+        :param details: as for :meth:`run`.
+        """
+        if path:
+            with open(path, "w") as f:
+                json.dump(self.run(**details), f, indent=1)
+                f.write("\n")
+
+
+def rate_rows(
+    samples: Mapping[tuple[str, str], Sequence[float]], first: str = "app"
+) -> list[list[str]]:
+    """Return a table of each app's best rate, one column per endpoint.
+
+    :param samples: the rate of each round per ``(app, endpoint)``; apps
+        and endpoints in the order they come.
+    :param first: the first column's heading.
+    """
+    names = list(dict.fromkeys(name for name, _ in samples))
+    endpoints = list(dict.fromkeys(endpoint for _, endpoint in samples))
+    rows = [[first, *endpoints]]
+    for name in names:
+        best = [max(samples.get((name, e), ()), default=0.0) for e in endpoints]
+        rows.append([name, *(_rate(value) for value in best)])
+    return rows
+
+
+def ratio_rows(ratios: Sequence[tuple[str, float, float | None]]) -> list[list[str]]:
+    """Return a table of paired ratios, each with its goal and verdict.
+
+    :param ratios: ``(what, ratio, goal or None)`` per row, ``what`` read
+        as ``a/b``.
+    """
+    rows = [["ratio", "median", "goal", "met"]]
+    for what, ratio, goal in ratios:
+        if goal is None:
+            rows.append([what, f"{ratio:.2f}x", "-", "-"])
+        else:
+            verdict = "PASS" if ratio >= goal else "MISS"
+            rows.append([what, f"{ratio:.2f}x", f">={goal:g}x", verdict])
+    return rows

@@ -111,6 +111,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="a ~40 second run")
     parser.add_argument("--duration", type=int, help="seconds of a wrk run (3)")
     parser.add_argument("--rounds", type=int, help="rounds per cell (3)")
+    _report.add_json_option(parser)
     args = parser.parse_args(argv)
     args.duration = args.duration or (2 if args.quick else 3)
     args.rounds = args.rounds or (1 if args.quick else 3)
@@ -298,6 +299,11 @@ def _wait(instance: served.Running, timeout: float = 30.0) -> None:
 
 def table(results: Results) -> str:
     """Return the table: each cell's best round and its median's shortfall."""
+    return _report.grid(table_rows(results))
+
+
+def table_rows(results: Results) -> list[list[str]]:
+    """Return the rows of :func:`table`, its header first."""
     head = ["endpoint"]
     for server in SERVERS:
         head += [f"{server.name} req/s", "spread"]
@@ -310,7 +316,7 @@ def table(results: Results) -> str:
             row.append(f"{max(rates):,.0f}" if rates else "-")
             row.append(f"{_report.spread(rates):.0%}" if rates else "-")
         rows.append(row)
-    return _report.grid(rows)
+    return rows
 
 
 def _errors(results: Results) -> list[str]:
@@ -347,13 +353,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             conn.execute(drop.format(sql.Identifier(SCHEMA)))
     print(_report.versions(PACKAGES))
     print(f"machine at the end of the run: {_report.machine()}")
-    print(
+    kept = _report.Tables("conduit", PACKAGES)
+    rows = table_rows(results)
+    title = (
         f"examples/conduit on PostgreSQL, 2 workers per server, wrk -t1 -c32,"
         f" best of {args.rounds} round(s) of {args.duration} s"
     )
-    print(table(results))
+    print(kept.add("served", title, rows, [h for h in rows[0] if "req/s" in h]))
+    kept.notes += _errors(results)
     for line in _errors(results):
         print(f"error: {line}")
+    command = "python -m bench.conduit" + (" --quick" if args.quick else "")
+    kept.write(args.json, command=command, duration=args.duration, rounds=args.rounds)
     return 1 if _errors(results) else 0
 
 

@@ -7,6 +7,7 @@ the PostgreSQL server of ``KOLBEN_TEST_POSTGRES_URL``, by default
     .venv/bin/python -m bench.db                  # ~10 minutes
     .venv/bin/python -m bench.db --quick          # ~3 minutes
     .venv/bin/python -m bench.db --skip-served    # in-process and profile only
+    .venv/bin/python -m bench.db --json out.json  # the tables as JSON too
 
 It creates and fills the schema ``kolben_bench`` and drops it at the end.
 Three parts, each printing its table:
@@ -100,6 +101,8 @@ SERVED_TABLES: tuple[Table, ...] = (
         ),
     ),
 )
+#: The slug of each served table, naming the page's files drawn from it.
+SERVED_NAMES = ("served-raw", "served-orm", "served-async")
 #: The most the battery may add to the hand-written session's time per request.
 OVERHEAD_GOAL = 0.05
 #: The least kolben-raw/flask-raw on ``/db`` and ``/fortunes``.
@@ -136,6 +139,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "--apps",
         help="the served apps, comma-separated (all); e.g. kolben-raw,flask-raw",
     )
+    _report.add_json_option(parser)
     args = parser.parse_args(argv)
     quick = args.quick
     args.duration = args.duration or (2 if quick else 3)
@@ -283,9 +287,23 @@ def served_tables(samples: Samples, driver: str = "psycopg2") -> list[str]:
     :param samples: requests/second of each round per ``(app, test)``.
     :param driver: the raw apps' driver, for the title.
     """
+    return [
+        f"{title}\n{_report.grid(rows)}"
+        for _, title, rows, _ in served_table_rows(samples, driver)
+    ]
+
+
+def served_table_rows(
+    samples: Samples, driver: str = "psycopg2"
+) -> list[tuple[str, str, list[list[str]], tuple[str, ...]]]:
+    """Return each served table's slug, title, rows and charted columns.
+
+    :param samples: as for :func:`served_tables`.
+    :param driver: as for :func:`served_tables`.
+    """
     tables = []
     served_apps = {app for app, _ in samples}
-    for title, names, ratios in SERVED_TABLES:
+    for (title, names, ratios), slug in zip(SERVED_TABLES, SERVED_NAMES, strict=True):
         if not served_apps & set(names):
             continue
         title = title.format(driver=driver)
@@ -303,7 +321,7 @@ def served_tables(samples: Samples, driver: str = "psycopg2") -> list[str]:
             for mine, other, goal, goals in ratios:
                 row += _ratio_cells(samples, mine, other, goal, goals, endpoint.name)
             rows.append(row)
-        tables.append(f"{title}\n{_report.grid(rows)}")
+        tables.append((slug, title, rows, names))
     return tables
 
 
@@ -331,8 +349,10 @@ def _profile_async(app: Any, n: int) -> pstats.Stats:
     return pstats.Stats(profiler, stream=io.StringIO())
 
 
-def profile_table(url: str, n: int) -> str:
+def profile_table(url: str, n: int) -> list[list[str]]:
     """Profile ``n`` requests of ``/db`` through kolben.db, sync and async.
+
+    :returns: the rows of a table of each package's share of the time.
 
     :param url: the database the apps serve.
     :param n: the requests profiled, after a warm-up.
@@ -345,7 +365,7 @@ def profile_table(url: str, n: int) -> str:
         ("sync view, WSGI", _shares.shares(sync)),
         ("async view, ASGI", _shares.shares(async_)),
     ]
-    return _report.grid(_shares.shares_table(columns))
+    return _shares.shares_table(columns)
 
 
 def _notes(results: dict[tuple[str, str], list[Any]]) -> list[str]:
@@ -362,7 +382,9 @@ def _notes(results: dict[tuple[str, str], list[Any]]) -> list[str]:
     return notes
 
 
-def _served_part(url: str, args: argparse.Namespace) -> list[str] | None:
+def _served_part(
+    url: str, args: argparse.Namespace, kept: _report.Tables
+) -> list[str] | None:
     """Run and describe the served part; ``None`` if it could not run."""
     try:
         names = set(args.apps.split(",")) if args.apps else None
@@ -376,7 +398,10 @@ def _served_part(url: str, args: argparse.Namespace) -> list[str] | None:
         f" rounds of wrk -t1 -c32 -d{args.duration}s per cell; req/s (higher is"
         " better). a/b: the median over the rounds of a's rate over b's.",
     ]
-    lines += [f"\n{table}" for table in served_tables(samples, args.raw_driver)]
+    lines += [
+        f"\n{kept.add(slug, title, rows, names)}"
+        for slug, title, rows, names in served_table_rows(samples, args.raw_driver)
+    ]
     if args.rounds > 1:
         value, where = max(
             (_report.spread(v), f"{k[0]} {k[1]}") for k, v in samples.items()
@@ -384,14 +409,19 @@ def _served_part(url: str, args: argparse.Namespace) -> list[str] | None:
         lines.append(
             f"noise: the median round is at most {value:.1%} below the best ({where})"
         )
+    kept.notes += _notes(results)
     lines += [f"note: {note}" for note in _notes(results)]
     return lines
 
 
-def _inprocess_part(url: str, args: argparse.Namespace) -> list[str]:
+def _inprocess_part(
+    url: str, args: argparse.Namespace, kept: _report.Tables
+) -> list[str]:
     """Run and describe the in-process comparisons and the profile."""
     timings = _db_inprocess.run(url, contract.SCHEMA, args.pairs, args.seconds)
     profile = profile_table(url, args.profile_requests)
+    rows = _db_inprocess.table_rows(timings, OVERHEAD_GOAL, RAW_GOAL)
+    comparisons = zip(_db_inprocess.NAMES, _db_inprocess.COMPARISONS, rows, strict=True)
     return [
         f"\nin-process against PostgreSQL (raw apps: {args.raw_driver}), the apps'"
         f" WSGI or ASGI callables called directly: {args.pairs} rounds of"
@@ -400,10 +430,19 @@ def _inprocess_part(url: str, args: argparse.Namespace) -> list[str]:
         " over the rounds of a's rate over b's, by wall time and by this process's"
         " CPU time, with the interquartile range of the rounds' ratios in brackets."
         " 'over': the median extra time per request (its quartiles).",
-        *(f"\n{t}" for t in _db_inprocess.tables(timings, OVERHEAD_GOAL, RAW_GOAL)),
-        f"\nprofile of {args.profile_requests} GET /db through kolben.db (cProfile's"
-        " own time per package; profiling inflates Python code, read the shares)",
-        profile,
+        *(
+            f"\n{kept.add(slug, title, table, comparison.apps)}"
+            for slug, comparison, (title, table) in comparisons
+        ),
+        "\n"
+        + kept.add(
+            "profile",
+            f"profile of {args.profile_requests} GET /db through kolben.db (cProfile's"
+            " own time per package; profiling inflates Python code, read the shares)",
+            profile,
+            profile[0][1:],
+            unit="share of the profile's own time (%)",
+        ),
     ]
 
 
@@ -437,18 +476,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     _schema.create_schema(url, contract.SCHEMA)
     try:
         lines: list[str] = []
+        kept = _report.Tables("db", PACKAGES)
         if not args.skip_served:
-            served_lines = _served_part(url, args)
+            served_lines = _served_part(url, args, kept)
             if served_lines is None:
                 return 1
             lines += served_lines
         if not args.skip_inprocess:
-            lines += _inprocess_part(url, args)
+            lines += _inprocess_part(url, args, kept)
     finally:
         _schema.drop_schema(url, contract.SCHEMA)
     print(_report.versions(PACKAGES))
     print(f"machine at the end of the run: {_report.machine()}")
     print("\n".join(lines))
+    kept.write(
+        args.json,
+        command="python -m bench.db" + (" --quick" if args.quick else ""),
+        driver=args.raw_driver,
+        duration=args.duration,
+        rounds=args.rounds,
+        pairs=args.pairs,
+        seconds=args.seconds,
+    )
     return 0
 
 

@@ -33,6 +33,8 @@ from . import _report
 from ._drivers import wsgi_environ, wsgi_rate
 
 SECRET = "the benchmark's secret, long enough for HS256 without a warning"
+#: How the run is started, recorded in its JSON.
+COMMAND = "python -m bench.jwt_api"
 PACKAGES = ("kolben", "flask", "flask-jwt-extended", "pyjwt")
 
 
@@ -110,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=0.8)
+    _report.add_json_option(parser)
     args = parser.parse_args(argv)
     builders: dict[str, Callable[[], tuple[Any, str]]] = {
         "kolben": build_kolben,
@@ -126,28 +129,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name in names[r % len(names) :] + names[: r % len(names)]:
             app, token = apps[name]
             samples[name, "jwt"].append(wsgi_rate(app, environ(token), args.seconds))
-    _print(samples, args.rounds, args.seconds)
+    kept = _report.Tables("jwt_api", PACKAGES)
+    _print(samples, args.rounds, args.seconds, kept)
+    kept.write(args.json, command=COMMAND, rounds=args.rounds, seconds=args.seconds)
     return 0
 
 
 def _print(
-    samples: dict[tuple[str, str], list[float]], rounds: int, secs: float
+    samples: dict[tuple[str, str], list[float]],
+    rounds: int,
+    secs: float,
+    kept: _report.Tables,
 ) -> None:
     print(_report.versions(PACKAGES))
     print(f"machine at the end of the run: {_report.machine()}")
-    print(
+    title = (
         f"in-process WSGI, GET /api/me with a Bearer token, best of {rounds}"
         f" interleaved rounds of ~{secs:g} s; req/s (higher is better)"
     )
-    for (name, _), rates in samples.items():
-        print(f"  {name:15} {max(rates):10,.0f}")
+    print(kept.add("rates", title, _report.rate_rows(samples), ["jwt"]))
     ratios = _report.paired_ratios(samples)
     nocache = _report.paired_ratios(samples, mine="kolben-nocache")
-    flask_ratio = ratios["flask", "jwt"]
-    goal = "PASS" if flask_ratio >= 4 else "MISS"
-    print(f"kolben/flask:                {flask_ratio:6.2f}x  (goal 4x: {goal})")
-    print(f"kolben-nocache/flask:        {nocache['flask', 'jwt']:6.2f}x")
-    print(f"kolben/kolben-nocache:       {ratios['kolben-nocache', 'jwt']:6.2f}x")
+    rows = _report.ratio_rows(
+        [
+            ("kolben/flask", ratios["flask", "jwt"], 4.0),
+            ("kolben-nocache/flask", nocache["flask", "jwt"], None),
+            ("kolben/kolben-nocache", ratios["kolben-nocache", "jwt"], None),
+        ]
+    )
+    print()
+    title = _report.PAIRED
+    print(kept.add("ratios", title, rows, ["median"], unit="ratio (x)"))
     worst = max(samples.values(), key=_report.spread)
     print(
         f"noise: the median round is at most {_report.spread(worst):.1%} below the best"

@@ -35,6 +35,8 @@ import kolben.metrics
 from . import _report
 from ._drivers import call_wsgi, wsgi_environ, wsgi_rate
 
+#: How the run is started, recorded in its JSON.
+COMMAND = "python -m bench.metrics"
 PACKAGES = ("kolben", "flask", "prometheus-flask-exporter", "prometheus-client")
 APPS = ("kolben", "kolben+metrics", "flask", "flask+exporter")
 PATH = "/users/7"
@@ -91,6 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=0.6)
+    _report.add_json_option(parser)
     args = parser.parse_args(argv)
     apps = {name: build(name) for name in APPS}
     for name, app in apps.items():
@@ -105,7 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in ("kolben+metrics", "flask+exporter"):
         if counted(apps[name]) < 1000:
             raise SystemExit(f"{name} did not count its requests")
-    _print(samples, args.rounds, args.seconds)
+    kept = _report.Tables("metrics", PACKAGES)
+    _print(samples, args.rounds, args.seconds, kept)
+    kept.write(args.json, command=COMMAND, rounds=args.rounds, seconds=args.seconds)
     return 0
 
 
@@ -118,23 +123,35 @@ def _overhead(
 
 
 def _print(
-    samples: dict[tuple[str, str], list[float]], rounds: int, secs: float
+    samples: dict[tuple[str, str], list[float]],
+    rounds: int,
+    secs: float,
+    kept: _report.Tables,
 ) -> None:
     print(_report.versions(PACKAGES))
     print(f"machine at the end of the run: {_report.machine()}")
-    print(
+    title = (
         f"in-process WSGI, best of {rounds} interleaved rounds of ~{secs:g} s;"
         f" GET {PATH}, req/s (higher is better)"
     )
-    for name in APPS:
-        print(f"  {name:16}{max(samples[name, PATH]):12,.0f}")
+    print(kept.add("rates", title, _report.rate_rows(samples), [PATH]))
     mine = _report.paired_ratios(samples, mine="kolben+metrics")
-    print(f"kolben+metrics / flask+exporter: {mine['flask+exporter', PATH]:.2f}x")
     bare = _report.paired_ratios(samples, mine="kolben")
-    print(f"kolben / flask (bare, for scale): {bare['flask', PATH]:.2f}x")
-    print(f"kolben.metrics adds {_overhead(samples, 'kolben', 'kolben+metrics')}")
+    rows = _report.ratio_rows(
+        [
+            ("kolben+metrics/flask+exporter", mine["flask+exporter", PATH], None),
+            ("kolben/flask (bare, for scale)", bare["flask", PATH], None),
+        ]
+    )
+    print()
+    title = _report.PAIRED
+    print(kept.add("ratios", title, rows, ["median"], unit="ratio (x)"))
     exporter = _overhead(samples, "flask", "flask+exporter")
-    print(f"prometheus-flask-exporter adds {exporter}")
+    kept.notes += [
+        f"kolben.metrics adds {_overhead(samples, 'kolben', 'kolben+metrics')}",
+        f"prometheus-flask-exporter adds {exporter}",
+    ]
+    print("\n".join(kept.notes))
     worst = max(samples.values(), key=_report.spread)
     print(
         f"noise: the median round is at most {_report.spread(worst):.1%} below the best"

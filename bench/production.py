@@ -44,6 +44,8 @@ import kolben.limiter.util
 from . import _report
 from ._drivers import call_wsgi, wsgi_environ, wsgi_rate
 
+#: How the run is started, recorded in its JSON.
+COMMAND = "python -m bench.production"
 PACKAGES = ("kolben", "flask", "flask-caching", "flask-limiter", "limits", "cachelib")
 ENDPOINTS = ("/cached", "/limited")
 #: A limit no run reaches.
@@ -165,6 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=0.8)
     parser.add_argument("--redis", default=os.environ.get("KOLBEN_TEST_REDIS_URL"))
+    _report.add_json_option(parser)
     args = parser.parse_args(argv)
     prefix = f"kolben-bench-{uuid.uuid4().hex}:"
     apps = {"kolben": build_kolben(), "flask": build_flask()}
@@ -179,7 +182,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if args.redis:
             _clean(args.redis, prefix)
-    _print(samples, bare, args.rounds, args.seconds)
+    kept = _report.Tables("production", PACKAGES)
+    _print(samples, bare, args.rounds, args.seconds, kept)
+    command = COMMAND + (" --redis URL" if args.redis else "")
+    kept.write(args.json, command=command, rounds=args.rounds, seconds=args.seconds)
     return 0
 
 
@@ -204,27 +210,43 @@ def _print(
     bare: dict[str, float],
     rounds: int,
     secs: float,
+    kept: _report.Tables,
 ) -> None:
     print(_report.versions(PACKAGES))
     print(f"machine at the end of the run: {_report.machine()}")
-    print(
+    title = (
         f"in-process WSGI, best of {rounds} interleaved rounds of ~{secs:g} s;"
         " req/s (higher is better)"
     )
-    for (name, path), rates in samples.items():
-        print(f"  {name:13} {path:9} {max(rates):10,.0f}")
+    rows = _report.rate_rows(samples)
+    print(kept.add("rates", title, rows, rows[0][1:]))
     ratios = _report.paired_ratios(samples)
-    for path in ENDPOINTS:
-        ratio = ratios["flask", path]
-        goal = "PASS" if ratio >= 4 else "MISS"
-        print(f"kolben/flask {path:9} (memory): {ratio:6.2f}x  (goal 4x: {goal})")
-    for path, rate in bare.items():
-        kolben_rate = max(samples["kolben-redis", path])
-        overhead = 1e6 / kolben_rate - 1e6 / rate
-        print(
-            f"kolben-redis {path:9}: {1e6 / kolben_rate:6.1f} us per request,"
-            f" bare redis-py {1e6 / rate:6.1f} us: kolben's overhead {overhead:6.1f} us"
-        )
+    rows = _report.ratio_rows(
+        [
+            (f"kolben/flask {path} (memory)", ratios["flask", path], 4.0)
+            for path in ENDPOINTS
+        ]
+    )
+    print()
+    title = _report.PAIRED
+    print(kept.add("ratios", title, rows, ["median"], unit="ratio (x)"))
+    if bare:
+        rows = [["endpoint", "us per request", "bare redis-py us", "overhead us"]]
+        for path, rate in bare.items():
+            kolben_rate = max(samples["kolben-redis", path])
+            overhead = 1e6 / kolben_rate - 1e6 / rate
+            rows.append(
+                [
+                    path,
+                    f"{1e6 / kolben_rate:.1f}",
+                    f"{1e6 / rate:.1f}",
+                    f"{overhead:.1f}",
+                ]
+            )
+        print()
+        title = "kolben on Redis against the bare redis-py calls it makes"
+        charted = ["us per request", "bare redis-py us"]
+        print(kept.add("redis", title, rows, charted, unit="microseconds a request"))
     worst = max(samples.values(), key=_report.spread)
     print(
         f"noise: the median round is at most {_report.spread(worst):.1%} below the best"

@@ -48,6 +48,7 @@ HOST = "127.0.0.1"
 MESSAGE = b"x" * 32
 #: kolben's goals, per measurement: at least Starlette.
 GOALS = {"starlette": 1.0}
+PACKAGES = ("kolben", "starlette", "quart", "uvicorn", "websockets")
 MEASURES = ("echo round trips/s", "sse events/s")
 #: The same per second of the server's CPU time (user and system).
 CPU_MEASURES = ("echo round trips/CPU s", "sse events/CPU s")
@@ -249,6 +250,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--frameworks", default=",".join(APPS))
     parser.add_argument("--quick", action="store_true", help="1 round of 1 s")
+    _report.add_json_option(parser)
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds, args.seconds, args.events = 1, 1.0, 10_000
@@ -286,6 +288,13 @@ async def run(
 
 def table(frameworks: list[str], samples: dict[tuple[str, str], list[float]]) -> str:
     """Format the best rate of each cell and kolben's paired ratios."""
+    return _report.grid(table_rows(frameworks, samples))
+
+
+def table_rows(
+    frameworks: list[str], samples: dict[tuple[str, str], list[float]]
+) -> list[list[str]]:
+    """Return the rows of :func:`table`, its header first."""
     ratios = _report.paired_ratios(samples)
     others = [fw for fw in frameworks if fw != "kolben"]
     head = ["", *frameworks]
@@ -304,7 +313,7 @@ def table(frameworks: list[str], samples: dict[tuple[str, str], list[float]]) ->
                     "-" if not ratio else "PASS" if ratio >= GOALS[other] else "MISS"
                 )
         rows.append(row)
-    return _report.grid(rows)
+    return rows
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -315,16 +324,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("needs kolben and at least one of starlette, quart", file=sys.stderr)
         return 2
     missing = sorted(set(args.frameworks.split(",")) - set(frameworks))
-    print(f"uvicorn --ws {args.ws}, 1 worker each; {args.rounds} rounds")
+    title = f"uvicorn --ws {args.ws}, 1 worker each; {args.rounds} rounds"
+    print(title)
     print(_report.PAIRED)
     samples = asyncio.run(run(args, frameworks))
-    print(table(frameworks, samples))
+    kept = _report.Tables("realtime", PACKAGES)
+    rows = table_rows(frameworks, samples)
+    print(
+        kept.add("served", title, rows, frameworks, unit="per second").split("\n", 1)[1]
+    )
     worst = max(_report.spread(v) for v in samples.values())
     print(f"worst median-to-best spread over the rounds: {worst:.0%}")
     if missing:
-        print(f"not installed, left out: {', '.join(missing)}")
-    print(_report.versions(["kolben", "starlette", "quart", "uvicorn", "websockets"]))
+        kept.notes.append(f"not installed, left out: {', '.join(missing)}")
+        print(kept.notes[-1])
+    print(_report.versions(PACKAGES))
     print(_report.machine())
+    command = "python -m bench.realtime" + (" --quick" if args.quick else "")
+    kept.write(args.json, command=command, rounds=args.rounds, seconds=args.seconds)
     return 0
 
 

@@ -36,6 +36,8 @@ import kolben.api
 
 from . import _report
 
+#: How the run is started, recorded in its JSON.
+COMMAND = "python -m bench.typed_api"
 PACKAGES = ("kolben", "pydantic", "fastapi", "starlette", "litestar")
 
 
@@ -217,6 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=0.8)
+    _report.add_json_option(parser)
     args = parser.parse_args(argv)
     builders: dict[str, Callable[[], Any]] = {
         "kolben": build_kolben,
@@ -235,28 +238,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name in names[r % len(names) :] + names[: r % len(names)]:
             samples[name, "orders"].append(rate(loop, apps[name], args.seconds))
     loop.close()
-    _print(samples, args.rounds, args.seconds)
+    kept = _report.Tables("typed_api", PACKAGES)
+    _print(samples, args.rounds, args.seconds, kept)
+    kept.write(args.json, command=COMMAND, rounds=args.rounds, seconds=args.seconds)
     return 0
 
 
 def _print(
-    samples: dict[tuple[str, str], list[float]], rounds: int, secs: float
+    samples: dict[tuple[str, str], list[float]],
+    rounds: int,
+    secs: float,
+    kept: _report.Tables,
 ) -> None:
     print(_report.versions(PACKAGES))
     print(f"machine at the end of the run: {_report.machine()}")
-    print(
+    title = (
         f"in-process ASGI, POST /orders (10 fields, nested, validated, response"
         f" model), best of {rounds} interleaved rounds of ~{secs:g} s; req/s"
     )
-    for (name, _), rates in samples.items():
-        print(f"  {name:10} {max(rates):10,.0f}")
+    print(kept.add("rates", title, _report.rate_rows(samples), ["orders"]))
     ratios = _report.paired_ratios(samples)
-    fastapi_ratio = ratios["fastapi", "orders"]
-    litestar_ratio = ratios["litestar", "orders"]
-    goal = "PASS" if fastapi_ratio >= 3 else "MISS"
-    print(f"kolben/fastapi:  {fastapi_ratio:6.2f}x  (goal 3x: {goal})")
-    goal = "PASS" if litestar_ratio >= 1 else "MISS"
-    print(f"kolben/litestar: {litestar_ratio:6.2f}x  (goal 1x: {goal})")
+    rows = _report.ratio_rows(
+        [
+            ("kolben/fastapi", ratios["fastapi", "orders"], 3.0),
+            ("kolben/litestar", ratios["litestar", "orders"], 1.0),
+        ]
+    )
+    print()
+    title = _report.PAIRED
+    print(kept.add("ratios", title, rows, ["median"], unit="ratio (x)"))
     worst = max(samples.values(), key=_report.spread)
     print(
         f"noise: the median round is at most {_report.spread(worst):.1%} below the best"

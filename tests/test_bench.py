@@ -442,3 +442,148 @@ def test_results_hold_the_tables_the_charts_are_drawn_from() -> None:
     assert set(wsgi["ratios"]) == {"flask", "falcon"}
     assert all(ratio > 0 for ratio in wsgi["ratios"]["flask"].values())
     assert run["rounds"] == 3 and 0 <= run["noise"]["spread"] <= 1
+
+
+def _charted(run: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Check a run's tables as the charts read them; return them by name."""
+    tables = {t["name"]: t for t in run["tables"]}
+    assert len(tables) == len(run["tables"]), "two tables of one name"
+    for name, printed in tables.items():
+        head, *rows = printed["rows"]
+        assert rows and all(len(row) == len(head) for row in rows), name
+        assert printed["chart"]["unit"]
+        for column in printed["chart"]["columns"]:
+            i = head.index(column)
+            # Every charted cell is a number or '-' (nothing measured).
+            for row in rows:
+                cell = row[i]
+                assert cell == "-" or float(cell.replace(",", "").rstrip("x%")) >= 0
+    return tables
+
+
+def test_tables_print_what_they_keep_and_write_it_as_json(tmp_path: Any) -> None:
+    kept = _report.Tables("example", ["kolben"])
+    rows = [["app", "a"], ["kolben", "1,000"], ["flask", "-"]]
+    printed = kept.add("rates", "title", rows, ["a"])
+    assert printed == "title\n" + _report.grid(rows)
+    with pytest.raises(ValueError, match="no column"):
+        kept.add("other", "title", rows, ["b"])
+    kept.notes.append("a note")
+    kept.write(None)
+    assert not list(tmp_path.iterdir())
+    kept.write(str(tmp_path / "run.json"), rounds=3)
+    run = json.loads((tmp_path / "run.json").read_text())
+    assert run["benchmark"] == "example" and run["rounds"] == 3
+    assert run["versions"].startswith("Python") and "load average" in run["machine"]
+    assert run["notes"] == ["a note"]
+    assert _charted(run)["rates"]["rows"] == rows
+
+
+def test_rate_and_ratio_rows() -> None:
+    samples = {("kolben", "/a"): [1.0, 3000.0], ("flask", "/a"): [500.0]}
+    samples |= {("kolben", "/b"): [10.0]}
+    assert _report.rate_rows(samples) == [
+        ["app", "/a", "/b"],
+        ["kolben", "3,000", "10"],
+        ["flask", "500", "-"],
+    ]
+    assert _report.ratio_rows([("a/b", 4.5, 4.0), ("a/c", 0.5, 1.0), ("b/c", 2, None)])[
+        1:
+    ] == [
+        ["a/b", "4.50x", ">=4x", "PASS"],
+        ["a/c", "0.50x", ">=1x", "MISS"],
+        ["b/c", "2.00x", "-", "-"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("script", "argv", "names"),
+    [
+        ("typed_api", [], {"rates", "ratios"}),
+        ("jwt_api", [], {"rates", "ratios"}),
+        # The run checks that each metered app counted at least 1,000 requests.
+        ("metrics", ["--seconds", "0.15"], {"rates", "ratios"}),
+        ("production", ["--redis", ""], {"rates", "ratios"}),
+        pytest.param(
+            "production",
+            ["--redis", os.environ.get("KOLBEN_TEST_REDIS_URL", "")],
+            {"rates", "ratios", "redis"},
+            id="production-redis",
+            marks=pytest.mark.skipif(
+                not os.environ.get("KOLBEN_TEST_REDIS_URL"),
+                reason="KOLBEN_TEST_REDIS_URL is not set",
+            ),
+        ),
+    ],
+)
+def test_each_in_process_script_writes_the_tables_it_prints(
+    script: str,
+    argv: list[str],
+    names: set[str],
+    tmp_path: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import importlib
+
+    module = importlib.import_module(f"bench.{script}")
+    out = tmp_path / f"{script}.json"
+    tiny = ["--rounds", "2", "--seconds", "0.01", "--json", str(out), *argv]
+    assert module.main(tiny) == 0
+    printed = capsys.readouterr().out
+    run = json.loads(out.read_text())
+    assert run["benchmark"] == script and run["rounds"] == 2
+    assert run["command"].startswith(f"python -m bench.{script}")
+    tables = _charted(run)
+    assert set(tables) == names
+    for table in tables.values():
+        assert f"{table['title']}\n{_report.grid(table['rows'])}" in printed
+    rates = tables["rates"]
+    assert rates["rows"][1][0] == "kolben" and rates["chart"]["columns"]
+    assert tables["ratios"]["chart"]["columns"] == ["median"]
+
+
+def test_db_and_conduit_tables_are_the_ones_they_print() -> None:
+    from bench import _db_inprocess, conduit, db
+    from bench.db_apps import ENDPOINTS
+
+    kept = _report.Tables("db", db.PACKAGES)
+    names = [n for _, apps_, _ in db.SERVED_TABLES for n in apps_]
+    first = ENDPOINTS[0].name
+    samples = {(n, first): [100.0 + i, 90.0] for i, n in enumerate(names)}
+    samples |= {(n, e.name): [1.0, 2.0] for n in names for e in ENDPOINTS[1:]}
+    served = db.served_table_rows(samples)
+    assert [slug for slug, *_ in served] == list(db.SERVED_NAMES)
+    assert db.served_tables(samples) == [
+        f"{title}\n{_report.grid(rows)}" for _, title, rows, _ in served
+    ]
+    for slug, title, rows, charted in served:
+        kept.add(slug, title, rows, charted)
+    timings = {}
+    for comparison in _db_inprocess.COMPARISONS:
+        for name in comparison.apps:
+            for test in comparison.tests:
+                timings[comparison.title, name, test] = [(0.001, 0.0005)] * 3
+    inprocess = _db_inprocess.table_rows(timings, 0.05, 1.3)
+    assert _db_inprocess.tables(timings, 0.05, 1.3) == [
+        f"{title}\n{_report.grid(rows)}" for title, rows in inprocess
+    ]
+    for slug, comparison, (title, rows) in zip(
+        _db_inprocess.NAMES, _db_inprocess.COMPARISONS, inprocess, strict=True
+    ):
+        kept.add(slug, title, rows, comparison.apps)
+    tables = _charted(json.loads(json.dumps(kept.run())))
+    assert set(tables) == {*db.SERVED_NAMES, *_db_inprocess.NAMES}
+    assert tables["inprocess-raw"]["rows"][1][1:3] == ["1,000", "1,000"]
+
+    results = {
+        (e.name, s.name): [WrkResult(1234.0, 10, 0, 0)]
+        for e in conduit.ENDPOINTS
+        for s in conduit.SERVERS
+    }
+    rows = conduit.table_rows(results)
+    assert conduit.table(results) == _report.grid(rows)
+    kept = _report.Tables("conduit", conduit.PACKAGES)
+    kept.add("served", "t", rows, [h for h in rows[0] if "req/s" in h])
+    served_table = _charted(kept.run())["served"]
+    assert len(served_table["chart"]["columns"]) == len(conduit.SERVERS)
+    assert served_table["rows"][1][1] == "1,234"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -96,3 +98,25 @@ def test_the_client_helpers() -> None:
     assert frame[:2] == bytes((0x81, 0x82))
     mask = frame[2:6]
     assert bytes(b ^ mask[i % 4] for i, b in enumerate(frame[6:])) == b"hi"
+
+
+def test_the_run_writes_the_table_it_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import _report, realtime
+
+    out = tmp_path / "realtime.json"
+    argv = ["--rounds", "1", "--seconds", "0.2", "--events", "200"]
+    argv += ["--connections", "2", "--streams", "1", "--frameworks", "kolben,starlette"]
+    assert realtime.main([*argv, "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    run = json.loads(out.read_text())
+    assert run["benchmark"] == "realtime" and run["rounds"] == 1
+    (table,) = run["tables"]
+    assert table["name"] == "served"
+    assert table["chart"]["columns"] == ["kolben", "starlette"]
+    assert _report.grid(table["rows"]) in printed
+    assert [row[0] for row in table["rows"][1:]] == [
+        *realtime.MEASURES,
+        *realtime.CPU_MEASURES,
+    ]
