@@ -128,7 +128,9 @@ def build_litestar() -> Any:
     async def create(data: JSONBody[OrderIn]) -> OrderOut:
         return OrderOut(id=1, **data.model_dump())
 
-    return litestar.Litestar([create], openapi_config=None)
+    # logging_config=None: by default Litestar configures the process's
+    # logging, with handlers on the stderr of whoever built the app first.
+    return litestar.Litestar([create], openapi_config=None, logging_config=None)
 
 
 def _scope(body: bytes) -> dict[str, Any]:
