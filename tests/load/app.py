@@ -8,6 +8,7 @@ request whose teardown never ran leaves a connection the tests can see.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import os
@@ -172,6 +173,7 @@ def _register_stats(app: Kolben) -> None:
             pid=os.getpid(),
             tmpdir=tempfile.gettempdir(),
             rss=_rss_bytes(),
+            heap=_malloc_in_use(),
             **_traced(),
         )
 
@@ -183,6 +185,33 @@ def _rss_bytes() -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) * 1024
     raise RuntimeError("/proc/self/status has no VmRSS line.")
+
+
+class _Mallinfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks"
+            " keepcost"
+        ).split()
+    ]
+
+
+def _malloc_in_use() -> int | None:
+    """Return the bytes malloc has handed out and not had back, or None.
+
+    glibc's ``mallinfo2`` sums every arena: what Python allocates past its
+    small-object pools and what the C libraries (SQLite, libpq) allocate.
+    Unlike resident memory, it does not move with fragmentation or with the
+    free memory the allocator keeps. None where the C library has no
+    ``mallinfo2`` (not glibc, or glibc before 2.33).
+    """
+    mallinfo2 = getattr(ctypes.CDLL(None), "mallinfo2", None)
+    if mallinfo2 is None:
+        return None
+    mallinfo2.restype = _Mallinfo2
+    info = mallinfo2()
+    return int(info.uordblks + info.hblkhd)
 
 
 def _traced() -> dict[str, Any]:
