@@ -131,7 +131,6 @@ def test_adispose_waits_for_the_sessions_teardown_is_closing(tmp_path: Path) -> 
 def test_postgresql_urls_use_psycopg_unless_they_name_asyncpg(
     tmp_path: Path,
 ) -> None:
-    import kolben.db._engines as engines
 
     url = postgres_url()
     db = SQLAlchemy()
@@ -156,7 +155,8 @@ def test_postgresql_urls_use_psycopg_unless_they_name_asyncpg(
         assert db.engines["fast"].url.drivername == "postgresql+psycopg"
         # Idle connections are checked by kolben, not on every checkout.
         assert not db.engine.pool._pre_ping
-        assert sa.event.contains(db.engine, "checkin", engines._checked_in)
+        assert db.engine.pool.dispatch.checkout
+        assert not db.engine.pool.dispatch.checkin
     assert asyncio.run(check()) == ["postgresql+psycopg", "postgresql+asyncpg"]
     dispose(db, app)
 

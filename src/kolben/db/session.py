@@ -36,12 +36,19 @@ class Session(sa_orm.Session):
         # PERF: every query asks for its bind; the app's engines are looked
         # up once per session and app, not through the proxy each time.
         ctx = _cv_app.get(None)
+        if ctx is None:
+            return self._db.engines
         cached = self._engines_of
-        if ctx is not None and cached is not None and cached[0] is ctx.app:
+        if cached is not None and cached[0] is ctx.app:
             return cached[1]
-        engines = self._db.engines
-        if ctx is not None:
-            self._engines_of = (ctx.app, engines)
+        # The extension's own cache of the last app's engines, read here
+        # rather than through ``db.engines`` and the ``current_app`` proxy.
+        last = self._db._last_engines
+        if last is not None and last[0]() is ctx.app:
+            engines: t.Mapping[str | None, sa.Engine] = last[1]
+        else:
+            engines = self._db.engines
+        self._engines_of = (ctx.app, engines)
         return engines
 
     def get_bind(
