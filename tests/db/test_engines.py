@@ -131,7 +131,6 @@ def test_adispose_waits_for_the_sessions_teardown_is_closing(tmp_path: Path) -> 
 def test_postgresql_urls_use_psycopg_unless_they_name_asyncpg(
     tmp_path: Path,
 ) -> None:
-
     url = postgres_url()
     db = SQLAlchemy()
     app = make_app(

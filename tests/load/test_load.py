@@ -246,19 +246,13 @@ def load_run(served: Served) -> LoadRun:
 
 
 def _report(name: str, run: LoadRun) -> list[str]:
-    marks = [run.warmed, *run.checkpoints]
-    rss = " / ".join(f"{c.rss / MIB:.1f}" for c in marks)
-    traced = " / ".join(f"{(c.traced or 0) / MIB:.2f}" for c in marks)
-    heap = " / ".join(f"{(c.heap or 0) / MIB:.2f}" for c in marks)
-    at = " / ".join(str(c.requests) for c in marks)
     probe = run.probe or [0.0]
     return [
         f"{name}: {SLOW_CLIENTS} slow clients; {len(run.probe)} requests meanwhile,"
         f" slowest {max(probe):.3f} s",
         f"{name}: {run.ledger.requests} requests from {CLIENTS} clients in"
         f" {run.seconds:.1f} s ({run.ledger.requests / run.seconds:.0f} requests/s)",
-        f"{name}: after {at} requests: RSS {rss} MiB, malloc {heap} MiB,"
-        f" traced {traced} MiB",
+        f"{name}: {_figures([run.warmed, *run.checkpoints])}",
         *(f"{name}: growth {line}" for line in run.checkpoints[-1].growth[:3]),
     ]
 
@@ -282,15 +276,25 @@ def test_every_request_is_answered_as_expected(load_run: LoadRun) -> None:
     )
 
 
-def _memory(run: LoadRun) -> str:
-    marks = run.checkpoints
-    growth = "\n".join(marks[-1].growth)
+def _figures(marks: list[Checkpoint]) -> str:
+    """Return the memory at each of ``marks``, as the run's report prints it."""
+
+    def row(values: list[int | None], digits: int) -> str:
+        return " / ".join(f"{(v or 0) / MIB:.{digits}f}" for v in values)
+
     return (
-        f"at {[c.requests for c in marks]} requests: RSS"
-        f" {[f'{c.rss / MIB:.1f}' for c in marks]} MiB, malloc"
-        f" {[f'{(c.heap or 0) / MIB:.2f}' for c in marks]} MiB, traced"
-        f" {[f'{(c.traced or 0) / MIB:.2f}' for c in marks]} MiB;"
-        f" tracemalloc's biggest growth since the warm-up:\n{growth}"
+        f"after {' / '.join(str(c.requests) for c in marks)} requests:"
+        f" RSS {row([c.rss for c in marks], 1)} MiB,"
+        f" malloc {row([c.heap for c in marks], 2)} MiB,"
+        f" traced {row([c.traced for c in marks], 2)} MiB"
+    )
+
+
+def _memory(run: LoadRun) -> str:
+    growth = "\n".join(run.checkpoints[-1].growth)
+    return (
+        f"{_figures(run.checkpoints)}; tracemalloc's biggest growth since the"
+        f" warm-up:\n{growth}"
     )
 
 
