@@ -30,21 +30,15 @@ import argparse
 import asyncio
 import base64
 import os
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from importlib.util import find_spec
-from pathlib import Path
-from typing import IO
 
-from . import _report
+from . import _report, served
 from .realtime_apps import APPS, ECHO_PATH, EVENTS_PATH, expected_stream
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
+HOST = served.HOST
 MESSAGE = b"x" * 32
 #: kolben's goals, per measurement: at least Starlette.
 GOALS = {"starlette": 1.0}
@@ -58,32 +52,19 @@ class BenchError(Exception):
     """A server failed, or answered other than the contract says."""
 
 
-class Server:
+class Server(served.Process):
     """uvicorn serving one framework's app on a loopback port."""
 
     def __init__(self, framework: str, ws: str) -> None:
         self.framework = framework
-        self.port = _free_port()
-        self.argv = [
-            *(sys.executable, "-m", "uvicorn", "--host", HOST, "--port"),
-            *(str(self.port), "--workers", "1", "--ws", ws),
-            *("--no-access-log", "--log-level", "warning", APPS[framework]),
-        ]
-        self._log: IO[bytes] = tempfile.TemporaryFile()
-        # A session of its own, so that stopping it stops all it started.
-        self.process = subprocess.Popen(
-            self.argv,
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+        self.port = served.free_port(set())
+        super().__init__(
+            [
+                *(sys.executable, "-m", "uvicorn", "--host", HOST, "--port"),
+                *(str(self.port), "--workers", "1", "--ws", ws),
+                *("--no-access-log", "--log-level", "warning", APPS[framework]),
+            ]
         )
-
-    def output(self) -> str:
-        """Return what the server printed so far."""
-        self._log.seek(0)
-        return self._log.read().decode(errors="replace")
 
     async def wait_ready(self, timeout: float = 20.0) -> None:
         """Wait until the server streams events, or raise with its output."""
@@ -104,25 +85,6 @@ class Server:
             fields = f.read().rsplit(")", 1)[1].split()
         # utime and stime, the 14th and 15th fields, in clock ticks.
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        """Stop the server; kill its process group if it lingers 10 s."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
-        self._log.close()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 # -- the client ------------------------------------------------------------------

@@ -134,7 +134,7 @@ def parse_wrk(output: str) -> WrkResult:
     )
 
 
-def _free_port(taken: set[int]) -> int:
+def free_port(taken: set[int]) -> int:
     """Return a loopback port that is free now and not in ``taken``."""
     while True:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -159,18 +159,14 @@ class ServerError(Exception):
     """A server did not start, or answered differently from the others."""
 
 
-class Running:
-    """A server process serving one app on a loopback port.
+class Process:
+    """A server process started from the repository root, its output kept.
 
-    :param server: the server to start.
-    :param spec: the app to serve.
-    :param taken: ports given to other servers of this run, to avoid.
+    :param argv: the command.
     """
 
-    def __init__(self, server: Server, spec: apps.AppSpec, taken: set[int]) -> None:
-        self.port = _free_port(taken)
-        self.target = spec.target
-        self.argv = server.command(self.port, spec.target)
+    def __init__(self, argv: list[str]) -> None:
+        self.argv = argv
         self._log: IO[bytes] = tempfile.TemporaryFile()
         # A session of its own, so the server's workers can be killed with it.
         self.process = subprocess.Popen(
@@ -186,6 +182,39 @@ class Running:
         """Return what the server printed so far."""
         self._log.seek(0)
         return self._log.read().decode(errors="replace")
+
+    def stop(self) -> None:
+        """Terminate the server; kill its process group if it lingers 10 s."""
+        pid = self.process.pid
+        if self.process.returncode is None:
+            # os.kill rather than Popen.terminate, which would reap a leader
+            # that already exited; unreaped, its pid (the process group id)
+            # cannot be reused, so the killpg below only hits this server.
+            if not _exited(pid):
+                os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            while not _exited(pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.wait()
+        self._log.close()
+
+
+class Running(Process):
+    """A server process serving one app on a loopback port.
+
+    :param server: the server to start.
+    :param spec: the app to serve.
+    :param taken: ports given to other servers of this run, to avoid.
+    """
+
+    def __init__(self, server: Server, spec: apps.AppSpec, taken: set[int]) -> None:
+        self.port = free_port(taken)
+        self.target = spec.target
+        super().__init__(server.command(self.port, spec.target))
 
     def wait_ready(self, timeout: float = 20.0) -> None:
         """Wait until the server answers HTTP, or raise with its output.
@@ -209,25 +238,6 @@ class Running:
         """Raise, with the server's output, if the server has exited."""
         if _exited(self.process.pid):
             raise ServerError(f"{self.target} exited:\n{self.output()}")
-
-    def stop(self) -> None:
-        """Terminate the server; kill its process group if it lingers 10 s."""
-        pid = self.process.pid
-        if self.process.returncode is None:
-            # os.kill rather than Popen.terminate, which would reap a leader
-            # that already exited; unreaped, its pid (the process group id)
-            # cannot be reused, so the killpg below only hits this server.
-            if not _exited(pid):
-                os.kill(pid, signal.SIGTERM)
-            deadline = time.monotonic() + 10
-            while not _exited(pid) and time.monotonic() < deadline:
-                time.sleep(0.05)
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        self.process.wait()
-        self._log.close()
 
 
 def _exited(pid: int) -> bool:
